@@ -1,0 +1,12 @@
+// The one header users include: the whole detio API.
+#pragma once
+
+#include "detio/errors.h"
+#include "detio/future.h"
+#include "detio/sleep.h"
+#include "detio/task.h"
+#include "detio/task_handle.h"
+#include "detio/time.h"
+#include "detio/timeout.h"
+#include "detio/sim/random.h"
+#include "detio/sim/run.h"

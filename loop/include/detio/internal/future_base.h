@@ -1,0 +1,102 @@
+// The state every awaitable suspends on, as in CPython where a task always
+// waits on a future: pending -> done (value or exception) or cancelled, plus
+// an ordered list of callbacks (waiting tasks' step nodes, done callbacks)
+// that are queued on the loop, in registration order, when it settles.
+#pragma once
+
+#include <cstdint>
+#include <exception>
+#include <string>
+#include <string_view>
+
+#include "detio/internal/ready_node.h"
+
+namespace detio::internal {
+
+class FutureBase {
+ public:
+  enum class State : std::uint8_t { kPending, kDone, kCancelled };
+  // cancel() dispatches through this, so a task or a gather can give
+  // "cancel the thing I wait on" its own meaning without a vtable.
+  using CancelFn = bool (*)(FutureBase*, std::string_view message);
+
+  explicit FutureBase(const char* label, CancelFn cancel_fn = &FutureBase::cancel_plain) noexcept
+      : label_(label), cancel_fn_(cancel_fn) {}
+  FutureBase(const FutureBase&) = delete;
+  FutureBase& operator=(const FutureBase&) = delete;
+
+  bool done() const noexcept { return state_ != State::kPending; }
+  bool cancelled() const noexcept { return state_ == State::kCancelled; }
+  bool failed() const noexcept { return state_ == State::kDone && exception_ != nullptr; }
+  const char* label() const noexcept { return label_; }
+  bool is_task() const noexcept { return is_task_; }
+
+  bool cancel(std::string_view message) { return cancel_fn_(this, message); }
+
+  // Settles the future (the value, if any, is stored by the owner first).
+  void set_done(std::exception_ptr error = nullptr) noexcept {
+    state_ = State::kDone;
+    exception_ = std::move(error);
+    schedule_callbacks();
+  }
+  void set_cancelled(std::string message) noexcept {
+    state_ = State::kCancelled;
+    cancel_message_ = std::move(message);
+    schedule_callbacks();
+  }
+
+  // Queues `node` when the future settles (at once if it already has).
+  void add_callback(ReadyNode* node) noexcept;
+  ReadyList& callbacks() noexcept { return callbacks_; }
+
+  // Throws CancelledError if cancelled, the stored exception if failed.
+  void rethrow_if_failed() const;
+  std::exception_ptr exception() const noexcept { return exception_; }
+  const std::string& cancel_message() const noexcept { return cancel_message_; }
+
+  static bool cancel_plain(FutureBase* self, std::string_view message) {
+    if (self->done()) return false;
+    self->set_cancelled(std::string(message));
+    return true;
+  }
+
+ protected:
+  ~FutureBase() = default;
+  void mark_task() noexcept { is_task_ = true; }
+
+ private:
+  void schedule_callbacks() noexcept;
+
+  State state_ = State::kPending;
+  bool is_task_ = false;
+  const char* label_;
+  CancelFn cancel_fn_;
+  std::exception_ptr exception_;
+  std::string cancel_message_;
+  ReadyList callbacks_;
+};
+
+// A one-shot future embedded in an awaiting coroutine frame (asyncio's
+// `loop.create_future()` inside Lock.acquire, Queue.get, sleep, ...). The
+// hook threads it through the owning primitive's waiter list.
+struct Waiter : ListHook, FutureBase {
+  explicit Waiter(const char* label) noexcept : FutureBase(label) {}
+  void set_result() noexcept {
+    if (!done()) set_done();
+  }
+};
+
+using WaiterList = IntrusiveList<Waiter>;
+
+// Wakes the first waiter that is not already settled, removing it and any
+// settled ones before it (asyncio.Queue._wakeup_next).
+inline void wake_next(WaiterList& waiters) noexcept {
+  while (Waiter* w = waiters.pop_front()) {
+    if (!w->done()) {
+      w->set_result();
+      return;
+    }
+  }
+}
+
+}  // namespace detio::internal

@@ -1,0 +1,94 @@
+// The backend-neutral heart of a loop: clock value, ready queue, timers and
+// the registry of live tasks. A backend (virtual time, epoll) owns one and
+// only decides how to wait when nothing is ready; both drive it through
+// run_until(), so there is one scheduler, not two copies.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "detio/internal/intrusive_list.h"
+#include "detio/internal/ready_node.h"
+#include "detio/internal/timer_heap.h"
+#include "detio/time.h"
+
+namespace detio::internal {
+
+class TaskStateBase;
+
+struct TaskRegistryEntry : ListHook {
+  TaskStateBase* task = nullptr;
+};
+
+class LoopCore {
+ public:
+  LoopCore();
+  LoopCore(const LoopCore&) = delete;
+  ~LoopCore();
+
+  // The loop running on this thread, or nullptr.
+  static LoopCore* current() noexcept { return current_; }
+
+  TimePoint now() const noexcept { return now_; }
+  void set_now(TimePoint t) noexcept { now_ = t; }
+
+  void call_soon(ReadyNode* n) noexcept { ready_.push_back(n); }
+  void call_soon_all(ReadyList& nodes) noexcept { ready_.splice_back(nodes); }
+  void call_at(TimerNode* t, TimePoint when) {
+    t->when = when;
+    t->seq = next_timer_seq_++;
+    timers_.push(t);
+  }
+
+  bool has_ready() const noexcept { return !ready_.empty(); }
+  bool has_timers() const noexcept { return !timers_.empty(); }
+  std::optional<TimePoint> next_deadline() const noexcept {
+    if (timers_.empty()) return std::nullopt;
+    return timers_.top()->when;
+  }
+
+  // One asyncio iteration after the I/O poll: timers due at now() join the
+  // ready queue, then exactly the nodes queued at that moment run; nodes they
+  // queue wait for the next iteration (asyncio's _run_once).
+  void run_once();
+
+  TaskStateBase* current_task() const noexcept { return current_task_; }
+  void set_current_task(TaskStateBase* t) noexcept { current_task_ = t; }
+
+  // Live (unfinished) tasks in creation order.
+  IntrusiveList<TaskRegistryEntry>& tasks() noexcept { return tasks_; }
+  std::uint64_t next_task_number() noexcept { return ++task_counter_; }
+  std::uint64_t next_callback_id() noexcept { return ++callback_counter_; }
+
+  // Frees everything still queued and destroys the frames of unfinished
+  // tasks. Called by the backend after the main task ends.
+  void shutdown();
+
+  // Installs this loop as current for the lifetime of the guard.
+  class Scope {
+   public:
+    explicit Scope(LoopCore& loop) noexcept : previous_(current_) { current_ = &loop; }
+    Scope(const Scope&) = delete;
+    ~Scope() { current_ = previous_; }
+
+   private:
+    LoopCore* previous_;
+  };
+
+ private:
+  static thread_local LoopCore* current_;
+
+  TimePoint now_{};
+  ReadyList ready_;
+  TimerHeap timers_;
+  std::uint64_t next_timer_seq_ = 0;
+  TaskStateBase* current_task_ = nullptr;
+  IntrusiveList<TaskRegistryEntry> tasks_;
+  std::uint64_t task_counter_ = 0;
+  std::uint64_t callback_counter_ = 0;
+};
+
+// The running loop; throws detio::RuntimeError when there is none.
+LoopCore& running_loop();
+
+}  // namespace detio::internal

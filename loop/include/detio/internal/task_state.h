@@ -1,0 +1,138 @@
+// The shared state of a spawned task (asyncio.Task): it owns the root
+// coroutine, steps it from the ready queue, and implements asyncio 3.11's
+// cancellation protocol: cancel() cancels the future the task waits on
+// (fut_waiter) or, if there is none, arms must_cancel so the next resume
+// throws CancelledError; cancelling()/uncancel() count the requests.
+#pragma once
+
+#include <coroutine>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "detio/internal/future_base.h"
+#include "detio/internal/loop_core.h"
+#include "detio/task.h"
+
+namespace detio::internal {
+
+class TaskStateBase : public FutureBase {
+ public:
+  TaskStateBase(const TaskStateBase&) = delete;
+
+  void ref() noexcept { ++refs_; }
+  void unref() noexcept {
+    if (--refs_ == 0) delete this;
+  }
+
+  // Queues the first step. Called once, by create_task.
+  void start(LoopCore& loop, std::string name);
+
+  bool cancel_task(std::string_view message);
+  int cancelling() const noexcept { return cancels_requested_; }
+  int uncancel() noexcept;
+  const std::string& name() const noexcept { return name_; }
+  void set_name(std::string name) { name_ = std::move(name); }
+  std::uint64_t number() const noexcept { return number_; }
+
+  // --- used by awaiters, always on the task being stepped ---
+  // Parks the task on `fut` until it settles; honours a pending cancel.
+  void suspend_on(FutureBase* fut, std::coroutine_handle<> resume_at);
+  // Requeues the task at once (asyncio's bare `yield`, i.e. sleep(0)).
+  void yield(std::coroutine_handle<> resume_at) noexcept;
+  // Throws CancelledError if a cancel arrived while the task was queued.
+  void throw_if_cancel_pending();
+
+  // What the task is blocked on, for deadlock and hang reports.
+  std::string describe_wait() const;
+  // Destroys the coroutine frames of a task that will never run again.
+  void abandon() noexcept;
+
+ protected:
+  explicit TaskStateBase(std::coroutine_handle<> root, PromiseBase& promise) noexcept;
+  virtual ~TaskStateBase();
+  // Moves a normal result out of the finished root promise.
+  virtual void collect_result() = 0;
+
+ private:
+  struct StepNode : ReadyNode {
+    explicit StepNode(TaskStateBase* t) noexcept : ReadyNode(&StepNode::fire), task(t) {}
+    static void fire(ReadyNode* n, Action a) {
+      if (a == Action::kRun) static_cast<StepNode*>(n)->task->step();
+    }
+    TaskStateBase* task;
+  };
+
+  static bool cancel_trampoline(FutureBase* self, std::string_view message) {
+    return static_cast<TaskStateBase*>(self)->cancel_task(message);
+  }
+
+  void step();
+  void complete();
+  void finish_frame() noexcept;
+  void drop_callbacks() noexcept;
+
+  int refs_ = 0;
+  LoopCore* loop_ = nullptr;
+  std::coroutine_handle<> root_;
+  PromiseBase* promise_;
+  std::coroutine_handle<> resume_point_;
+  StepNode step_node_{this};
+  TaskRegistryEntry registry_entry_;
+  FutureBase* fut_waiter_ = nullptr;
+  bool started_ = false;
+  bool must_cancel_ = false;
+  int cancels_requested_ = 0;
+  std::uint64_t number_ = 0;
+  std::string pending_cancel_message_;
+  std::string name_;
+};
+
+template <class T>
+class TaskState final : public TaskStateBase {
+ public:
+  explicit TaskState(Task<T> task) : TaskState(task.release()) {}
+
+  // Valid only when done() && !cancelled() && !failed().
+  const ResultOf<T>& value() const noexcept { return *value_; }
+
+ private:
+  explicit TaskState(std::coroutine_handle<TaskPromise<T>> h) noexcept
+      : TaskStateBase(h, h.promise()), typed_root_(h) {}
+  void collect_result() override {
+    if constexpr (std::is_void_v<T>) {
+      value_.emplace();
+    } else {
+      value_.emplace(std::move(*typed_root_.promise().value));
+    }
+  }
+
+  std::coroutine_handle<TaskPromise<T>> typed_root_;
+  std::optional<ResultOf<T>> value_;
+};
+
+// The task being stepped on this thread, or nullptr.
+inline TaskStateBase* current_task_state() noexcept {
+  LoopCore* loop = LoopCore::current();
+  return loop ? loop->current_task() : nullptr;
+}
+
+// The running task; throws RuntimeError outside one.
+TaskStateBase& running_task(const char* what);
+
+// A user done-callback queued like asyncio's call_soon(cb).
+struct DoneCallbackNode : ReadyNode {
+  DoneCallbackNode(std::uint64_t callback_id, std::function<void()> f)
+      : ReadyNode(&DoneCallbackNode::fire), id(callback_id), fn(std::move(f)) {}
+  static void fire(ReadyNode* n, Action a);
+  std::uint64_t id;
+  std::function<void()> fn;
+};
+
+// Registers `fn` on `fut`; returns its id for remove_callback().
+std::uint64_t add_done_callback(FutureBase& fut, std::function<void()> fn);
+// Removes callbacks with that id still waiting; returns how many.
+int remove_done_callback(FutureBase& fut, std::uint64_t id) noexcept;
+
+}  // namespace detio::internal

@@ -1,0 +1,45 @@
+// The state machine of asyncio.Timeout (3.11), kept in the frame of the
+// coroutine that runs the guarded body.
+#pragma once
+
+#include "detio/internal/task_state.h"
+#include "detio/task_handle.h"
+
+namespace detio::internal {
+
+class TimeoutScope {
+ public:
+  // Enters the scope in the running task; the deadline may be in the past.
+  explicit TimeoutScope(TimePoint when);
+  TimeoutScope(const TimeoutScope&) = delete;
+  ~TimeoutScope() = default;
+
+  // Leaves the scope; true if the body's CancelledError must become
+  // TimeoutError (our timer cancelled the task and no other request is
+  // pending).
+  bool exit(bool body_raised_cancelled);
+  bool expired() const noexcept { return state_ == State::kExpiring || state_ == State::kExpired; }
+
+ private:
+  enum class State { kEntered, kExpiring, kExpired, kExited };
+  struct Timer : TimerNode {
+    explicit Timer(TimeoutScope* s) noexcept : TimerNode(&Timer::fire), scope(s) {}
+    static void fire(ReadyNode* n, Action a) {
+      if (a == Action::kRun) static_cast<Timer*>(n)->scope->on_timeout();
+    }
+    TimeoutScope* scope;
+  };
+  void on_timeout();
+
+  TaskStateBase& task_;
+  int cancelling_on_entry_;
+  State state_ = State::kEntered;
+  Timer timer_{this};
+};
+
+template <class T>
+Task<T> await_handle(TaskHandle<T> handle) {
+  co_return co_await handle;
+}
+
+}  // namespace detio::internal

@@ -1,0 +1,53 @@
+#include "detio/internal/loop_core.h"
+
+#include "detio/errors.h"
+#include "detio/internal/task_state.h"
+
+namespace detio {
+
+TimePoint now() { return internal::running_loop().now(); }
+
+namespace internal {
+
+thread_local LoopCore* LoopCore::current_ = nullptr;
+
+LoopCore::LoopCore() = default;
+
+LoopCore::~LoopCore() { shutdown(); }
+
+LoopCore& running_loop() {
+  LoopCore* loop = LoopCore::current();
+  if (!loop) throw RuntimeError("no running detio event loop");
+  return *loop;
+}
+
+void LoopCore::run_once() {
+  while (!timers_.empty() && timers_.top()->when <= now_) call_soon(timers_.pop());
+  // Only what is queued now runs in this iteration; ready_ may grow meanwhile.
+  ReadyList batch;
+  batch.splice_back(ready_);
+  try {
+    while (ReadyNode* n = batch.pop_front()) n->run();
+  } catch (...) {
+    // Keep the unrun rest of the batch ahead of newer work.
+    batch.splice_back(ready_);
+    ready_.splice_back(batch);
+    throw;
+  }
+}
+
+void LoopCore::shutdown() {
+  // Destroying frames may queue more work (a guard releasing a lock wakes a
+  // waiter), so repeat until nothing is left.
+  while (!ready_.empty() || !tasks_.empty()) {
+    while (ReadyNode* n = ready_.pop_front()) n->discard();
+    if (TaskRegistryEntry* e = tasks_.pop_front()) {
+      TaskStateBase* task = e->task;
+      task->abandon();
+      task->unref();
+    }
+  }
+}
+
+}  // namespace internal
+}  // namespace detio

@@ -1,0 +1,47 @@
+#include "detio/timeout.h"
+
+namespace detio::internal {
+
+TimeoutScope::TimeoutScope(TimePoint when)
+    : task_(running_task("detio::timeout")), cancelling_on_entry_(task_.cancelling()) {
+  LoopCore& loop = running_loop();
+  if (when <= loop.now()) {
+    loop.call_soon(&timer_);
+  } else {
+    loop.call_at(&timer_, when);
+  }
+}
+
+void TimeoutScope::on_timeout() {
+  task_.cancel_task("");
+  state_ = State::kExpiring;
+}
+
+bool TimeoutScope::exit(bool body_raised_cancelled) {
+  timer_.cancel();
+  if (state_ == State::kExpiring) {
+    state_ = State::kExpired;
+    return task_.uncancel() <= cancelling_on_entry_ && body_raised_cancelled;
+  }
+  if (state_ == State::kEntered) state_ = State::kExited;
+  return false;
+}
+
+Task<void> cancel_and_wait(TaskHandleBase handle) {
+  // The done callback lives in this frame, so it unregisters itself (from
+  // the task's callbacks or the ready queue) if we are cancelled first.
+  struct Release : ReadyNode {
+    explicit Release(Waiter* w) noexcept : ReadyNode(&Release::fire), waiter(w) {}
+    static void fire(ReadyNode* n, Action a) {
+      if (a == Action::kRun) static_cast<Release*>(n)->waiter->set_result();
+    }
+    Waiter* waiter;
+  };
+  Waiter released("cancel_and_wait");
+  Release on_done(&released);
+  handle.state().add_callback(&on_done);
+  handle.cancel();
+  co_await FutureAwaiter(released);
+}
+
+}  // namespace detio::internal

@@ -1,0 +1,83 @@
+// detio::sim::run(main, Options{.seed = n}): run `main` on the virtual-time
+// loop. Time stands still while anything is ready and jumps straight to the
+// next timer when nothing is; it never reads a wall clock. A run whose main
+// task can never finish (nothing ready, no timer pending) ends with
+// DeadlockError naming the blocked tasks instead of hanging. Same seed, same
+// binary: the same run, bit for bit.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "detio/errors.h"
+#include "detio/internal/loop_core.h"
+#include "detio/sim/random.h"
+#include "detio/task_handle.h"
+
+namespace detio::sim {
+
+struct Options {
+  // Drives every nondeterministic choice of the run.
+  std::uint64_t seed = 0;
+};
+
+class DeadlockError : public Error {
+ public:
+  DeadlockError(std::string message, std::vector<std::string> blocked)
+      : Error(std::move(message)), blocked_(std::move(blocked)) {}
+  // "name: what it waits on", one per unfinished task, in creation order.
+  const std::vector<std::string>& blocked_tasks() const noexcept { return blocked_; }
+
+ private:
+  std::vector<std::string> blocked_;
+};
+
+namespace internal {
+
+// One simulation run: the loop, the seeded streams, and the driver.
+class Simulation {
+ public:
+  explicit Simulation(const Options& options);
+  Simulation(const Simulation&) = delete;
+  ~Simulation();
+
+  static Simulation* current() noexcept;
+
+  detio::internal::LoopCore& loop() noexcept { return loop_; }
+  const Options& options() const noexcept { return options_; }
+  Random& stream(std::string_view name);
+
+  // Drives the loop until `main` is done, then cancels and frees the rest.
+  // Throws DeadlockError if main can never finish.
+  void run_main(const TaskHandleBase& main);
+
+  // The virtual-time backend verb (see detio/internal/run_main.h).
+  bool poll(detio::internal::LoopCore& loop, std::optional<TimePoint> deadline);
+
+ private:
+  struct Streams;
+  Options options_;
+  detio::internal::LoopCore loop_;
+  detio::internal::LoopCore::Scope scope_;
+  Simulation* previous_;
+  std::unique_ptr<Streams> streams_;
+};
+
+}  // namespace internal
+
+template <class T>
+T run(Task<T> main, Options options = {}) {
+  internal::Simulation simulation(options);
+  TaskHandle<T> handle = create_task(std::move(main));
+  simulation.run_main(handle);
+  if constexpr (std::is_void_v<T>) {
+    handle.result();
+  } else {
+    return handle.result();
+  }
+}
+
+}  // namespace detio::sim
