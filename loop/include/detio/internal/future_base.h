@@ -84,9 +84,19 @@ struct Waiter : ListHook, FutureBase {
   void set_result() noexcept {
     if (!done()) set_done();
   }
+  // Set when the primitive that listed this waiter was destroyed while the
+  // waiter was still queued: cleanup code must not touch the primitive.
+  bool orphaned = false;
 };
 
-using WaiterList = IntrusiveList<Waiter>;
+// A primitive's queue of waiters. Destroying it marks the waiters orphaned.
+class WaiterList : public IntrusiveList<Waiter> {
+ public:
+  WaiterList() = default;
+  ~WaiterList() {
+    for_each([](Waiter* w) { w->orphaned = true; });
+  }
+};
 
 // Wakes the first waiter that is not already settled, removing it and any
 // settled ones before it (asyncio.Queue._wakeup_next).
