@@ -8,13 +8,8 @@ namespace {
 // The future a sleeping task waits on, and the timer that settles it.
 struct SleepWaiter : internal::Waiter {
   SleepWaiter() : internal::Waiter("sleep") {}
-  struct Timer : internal::TimerNode {
-    explicit Timer(SleepWaiter* w) noexcept : TimerNode(&Timer::fire), waiter(w) {}
-    static void fire(internal::ReadyNode* n, Action a) {
-      if (a == Action::kRun) static_cast<Timer*>(n)->waiter->set_result();
-    }
-    SleepWaiter* waiter;
-  } timer{this};
+  void wake() noexcept { set_result(); }
+  internal::MemberTimer<SleepWaiter, &SleepWaiter::wake> timer{this};
 };
 
 }  // namespace

@@ -30,15 +30,8 @@ bool TimeoutScope::exit(bool body_raised_cancelled) {
 Task<void> cancel_and_wait(TaskHandleBase handle) {
   // The done callback lives in this frame, so it unregisters itself (from
   // the task's callbacks or the ready queue) if we are cancelled first.
-  struct Release : ReadyNode {
-    explicit Release(Waiter* w) noexcept : ReadyNode(&Release::fire), waiter(w) {}
-    static void fire(ReadyNode* n, Action a) {
-      if (a == Action::kRun) static_cast<Release*>(n)->waiter->set_result();
-    }
-    Waiter* waiter;
-  };
   Waiter released("cancel_and_wait");
-  Release on_done(&released);
+  MemberCallback<Waiter, &Waiter::set_result> on_done(&released);
   handle.state().add_callback(&on_done);
   handle.cancel();
   co_await FutureAwaiter(released);

@@ -23,3 +23,19 @@ struct ReadyNode : ListHook {
 using ReadyList = IntrusiveList<ReadyNode>;
 
 }  // namespace detio::internal
+
+namespace detio::internal {
+
+// A ReadyNode embedded in `Owner` that calls (owner->*Method)() when run.
+// Embedding (instead of a heap callback) makes it unregister itself when the
+// owner dies, wherever it is queued.
+template <class Owner, void (Owner::*Method)()>
+struct MemberCallback : ReadyNode {
+  explicit MemberCallback(Owner* o) noexcept : ReadyNode(&MemberCallback::fire), owner(o) {}
+  static void fire(ReadyNode* n, Action a) {
+    if (a == Action::kRun) (static_cast<MemberCallback*>(n)->owner->*Method)();
+  }
+  Owner* owner;
+};
+
+}  // namespace detio::internal

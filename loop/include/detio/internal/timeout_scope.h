@@ -22,19 +22,12 @@ class TimeoutScope {
 
  private:
   enum class State { kEntered, kExpiring, kExpired, kExited };
-  struct Timer : TimerNode {
-    explicit Timer(TimeoutScope* s) noexcept : TimerNode(&Timer::fire), scope(s) {}
-    static void fire(ReadyNode* n, Action a) {
-      if (a == Action::kRun) static_cast<Timer*>(n)->scope->on_timeout();
-    }
-    TimeoutScope* scope;
-  };
   void on_timeout();
 
   TaskStateBase& task_;
   int cancelling_on_entry_;
   State state_ = State::kEntered;
-  Timer timer_{this};
+  MemberTimer<TimeoutScope, &TimeoutScope::on_timeout> timer_{this};
 };
 
 template <class T>

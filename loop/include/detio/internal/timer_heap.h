@@ -121,3 +121,17 @@ inline void TimerHeap::sift_down(std::size_t i) noexcept {
 }
 
 }  // namespace detio::internal
+
+namespace detio::internal {
+
+// A TimerNode embedded in `Owner` that calls (owner->*Method)() when due.
+template <class Owner, void (Owner::*Method)()>
+struct MemberTimer : TimerNode {
+  explicit MemberTimer(Owner* o) noexcept : TimerNode(&MemberTimer::fire), owner(o) {}
+  static void fire(ReadyNode* n, Action a) {
+    if (a == Action::kRun) (static_cast<MemberTimer*>(n)->owner->*Method)();
+  }
+  Owner* owner;
+};
+
+}  // namespace detio::internal

@@ -1,0 +1,120 @@
+// detio::as_completed(handles[, timeout]) (asyncio.as_completed): a range of
+// awaitables; the i-th one yields the result of the i-th task to finish (or
+// rethrows its exception). After the timeout, the remaining ones throw
+// TimeoutError.
+//
+//   for (auto next : detio::as_completed(handles)) int v = co_await next;
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "detio/task_handle.h"
+
+namespace detio {
+
+template <class T>
+class AsCompleted {
+ public:
+  explicit AsCompleted(std::vector<TaskHandle<T>> handles, std::optional<Duration> timeout = std::nullopt)
+      : state_(std::make_shared<State>(std::move(handles), timeout)) {}
+
+  std::size_t size() const noexcept { return state_->total; }
+
+  // The next completion; awaiting it throws TimeoutError after the timeout.
+  Task<T> next() { return wait_for_one(state_); }
+
+  class iterator {
+   public:
+    iterator(AsCompleted* owner, std::size_t i) : owner_(owner), index_(i) {}
+    Task<T> operator*() const { return owner_->next(); }
+    iterator& operator++() {
+      ++index_;
+      return *this;
+    }
+    bool operator!=(const iterator& other) const { return index_ != other.index_; }
+
+   private:
+    AsCompleted* owner_;
+    std::size_t index_;
+  };
+  iterator begin() { return iterator(this, 0); }
+  iterator end() { return iterator(this, size()); }
+
+ private:
+  struct State {
+    State(std::vector<TaskHandle<T>> hs, std::optional<Duration> timeout) : handles(std::move(hs)) {
+      total = handles.size();
+      for (TaskHandle<T>& h : handles) {
+        nodes.emplace_back(this, h);
+        h.state().add_callback(&nodes.back());
+      }
+      if (timeout && total > 0) {
+        internal::LoopCore& loop = internal::running_loop();
+        loop.call_at(&timer, internal::deadline_after(loop.now(), *timeout));
+      }
+    }
+    struct Completion : internal::ReadyNode {
+      Completion(State* s, TaskHandle<T> h) : ReadyNode(&Completion::fire), state(s), handle(std::move(h)) {}
+      static void fire(ReadyNode* n, Action a) {
+        if (a != Action::kRun) return;
+        auto* self = static_cast<Completion*>(n);
+        self->state->push(self->handle);
+      }
+      State* state;
+      TaskHandle<T> handle;
+    };
+    // Each completion (or, after the timeout, an empty slot) wakes one getter.
+    void push(std::optional<TaskHandle<T>> h) {
+      if (timed_out) return;
+      ready.push_back(std::move(h));
+      if (++delivered == total) timer.cancel();
+      internal::wake_next(getters);
+    }
+    void on_timeout() {
+      timed_out = true;
+      for (Completion& c : nodes) c.unlink();
+      for (std::size_t i = delivered; i < total; ++i) ready.emplace_back(std::nullopt);
+      while (!getters.empty()) internal::wake_next(getters);
+    }
+
+    std::vector<TaskHandle<T>> handles;
+    std::size_t total = 0;
+    std::size_t delivered = 0;
+    bool timed_out = false;
+    std::deque<Completion> nodes;
+    std::deque<std::optional<TaskHandle<T>>> ready;
+    internal::WaiterList getters;
+    internal::MemberTimer<State, &State::on_timeout> timer{this};
+  };
+
+  static Task<T> wait_for_one(std::shared_ptr<State> state) {
+    while (state->ready.empty()) {
+      internal::Waiter getter("as_completed");
+      state->getters.push_back(&getter);
+      try {
+        co_await internal::FutureAwaiter(getter);
+      } catch (...) {
+        getter.unlink();
+        // Woken but cancelled: pass the wake-up on so no completion is lost.
+        if (!state->ready.empty() && !getter.cancelled()) internal::wake_next(state->getters);
+        throw;
+      }
+    }
+    std::optional<TaskHandle<T>> h = std::move(state->ready.front());
+    state->ready.pop_front();
+    if (!h) throw TimeoutError("as_completed: timed out");
+    co_return co_await *h;
+  }
+
+  std::shared_ptr<State> state_;
+};
+
+template <class T>
+AsCompleted<T> as_completed(std::vector<TaskHandle<T>> handles, std::optional<Duration> timeout = std::nullopt) {
+  return AsCompleted<T>(std::move(handles), timeout);
+}
+
+}  // namespace detio

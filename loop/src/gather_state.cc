@@ -1,0 +1,60 @@
+#include "detio/internal/gather_state.h"
+
+namespace detio::internal {
+
+GatherState::GatherState(std::vector<TaskHandleBase> children, bool return_exceptions)
+    : FutureBase("gather", &GatherState::cancel_children),
+      children_(std::move(children)),
+      return_exceptions_(return_exceptions) {
+  if (children_.empty()) {
+    set_done();
+    return;
+  }
+  for (std::size_t i = 0; i < children_.size(); ++i) {
+    nodes_.emplace_back(this, i);
+    children_[i].state().add_callback(&nodes_.back());
+  }
+}
+
+void GatherState::ChildDone::fire(ReadyNode* n, Action a) {
+  if (a != Action::kRun) return;
+  auto* self = static_cast<ChildDone*>(n);
+  self->gather->on_child_done(self->index);
+}
+
+bool GatherState::cancel_children(FutureBase* self, std::string_view message) {
+  auto* gather = static_cast<GatherState*>(self);
+  if (gather->done()) return false;
+  bool any = false;
+  for (TaskHandleBase& child : gather->children_) {
+    if (child.cancel(std::string(message))) any = true;
+  }
+  // Even with return_exceptions the gather must end in CancelledError.
+  if (any) gather->cancel_requested_ = true;
+  return any;
+}
+
+void GatherState::on_child_done(std::size_t index) {
+  ++finished_;
+  if (done()) return;
+  TaskStateBase& child = children_[index].state();
+  if (!return_exceptions_) {
+    if (child.cancelled()) {
+      set_done(std::make_exception_ptr(CancelledError(child.cancel_message())));
+      return;
+    }
+    if (child.failed()) {
+      set_done(child.exception());
+      return;
+    }
+  }
+  if (finished_ == children_.size()) {
+    if (cancel_requested_) {
+      set_done(std::make_exception_ptr(CancelledError()));
+    } else {
+      set_done();
+    }
+  }
+}
+
+}  // namespace detio::internal
