@@ -21,6 +21,10 @@ class TaskStateBase : public FutureBase {
  public:
   TaskStateBase(const TaskStateBase&) = delete;
 
+  // Task states come from the frame pool too: spawning costs no malloc.
+  static void* operator new(std::size_t size) { return allocate_frame(size); }
+  static void operator delete(void* p, std::size_t size) noexcept { free_frame(p, size); }
+
   void ref() noexcept { ++refs_; }
   void unref() noexcept {
     if (--refs_ == 0) delete this;
