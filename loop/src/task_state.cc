@@ -21,6 +21,7 @@ TaskStateBase::~TaskStateBase() { finish_frame(); }
 void TaskStateBase::start(LoopCore& loop, std::string name) {
   loop_ = &loop;
   number_ = loop.next_task_number();
+  if (TaskStateBase* creator = loop.current_task()) node_ = creator->node_;
   name_ = name.empty() ? "Task-" + std::to_string(number_) : std::move(name);
   ref();  // the loop's reference, dropped when the task finishes
   loop.tasks().push_back(&registry_entry_);

@@ -52,6 +52,33 @@ class ValueError : public Error {
   using Error::Error;
 };
 
+// OS-level connection failures (Python's ConnectionError family).
+class ConnectionError : public Error {
+ public:
+  using Error::Error;
+};
+
+class ConnectionRefusedError : public ConnectionError {
+ public:
+  using ConnectionError::ConnectionError;
+};
+
+class ConnectionResetError : public ConnectionError {
+ public:
+  using ConnectionError::ConnectionError;
+};
+
+class BrokenPipeError : public ConnectionError {
+ public:
+  using ConnectionError::ConnectionError;
+};
+
+// Other socket-level failures (unresolvable host, address in use, ...).
+class OSError : public Error {
+ public:
+  using Error::Error;
+};
+
 class QueueEmpty : public Error {
  public:
   QueueEmpty() : Error("queue is empty") {}

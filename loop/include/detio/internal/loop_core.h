@@ -12,6 +12,10 @@
 #include "detio/internal/timer_heap.h"
 #include "detio/time.h"
 
+namespace detio {
+class Network;
+}
+
 namespace detio::internal {
 
 class TaskStateBase;
@@ -60,6 +64,10 @@ class LoopCore {
   std::uint64_t next_task_number() noexcept { return ++task_counter_; }
   std::uint64_t next_callback_id() noexcept { return ++callback_counter_; }
 
+  // The backend's I/O, or nullptr if it has none.
+  Network* network() const noexcept { return network_; }
+  void set_network(Network* network) noexcept { network_ = network; }
+
   // Frees everything still queued and destroys the frames of unfinished
   // tasks. Called by the backend after the main task ends.
   void shutdown();
@@ -86,6 +94,7 @@ class LoopCore {
   IntrusiveList<TaskRegistryEntry> tasks_;
   std::uint64_t task_counter_ = 0;
   std::uint64_t callback_counter_ = 0;
+  Network* network_ = nullptr;
 };
 
 // The running loop; throws detio::RuntimeError when there is none.

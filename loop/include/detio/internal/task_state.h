@@ -39,6 +39,10 @@ class TaskStateBase : public FutureBase {
   const std::string& name() const noexcept { return name_; }
   void set_name(std::string name) { name_ = std::move(name); }
   std::uint64_t number() const noexcept { return number_; }
+  // The simulated node the task belongs to (0: the default host). A task
+  // inherits its creator's node; the simulator kills tasks by node.
+  std::uint32_t node() const noexcept { return node_; }
+  void set_node(std::uint32_t node) noexcept { node_ = node; }
 
   // --- used by awaiters, always on the task being stepped ---
   // Parks the task on `fut` until it settles; honours a pending cancel.
@@ -89,6 +93,7 @@ class TaskStateBase : public FutureBase {
   bool must_cancel_ = false;
   int cancels_requested_ = 0;
   std::uint64_t number_ = 0;
+  std::uint32_t node_ = 0;
   std::string pending_cancel_message_;
   std::string name_;
 };

@@ -1,0 +1,109 @@
+// The seam between streams and a backend's I/O (asyncio's Transport and
+// Protocol, and FoundationDB's INetwork). The simulated network and the
+// epoll backend each implement Transport, Listener and Network; the streams
+// API (StreamReader, StreamWriter, Server) is written once on top of them.
+// Everything here runs on the loop thread.
+#pragma once
+
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "detio/task.h"
+
+namespace detio {
+
+struct SocketAddress {
+  std::string host;
+  std::uint16_t port = 0;
+  // "10.0.0.1:80", or "[::1]:80" for IPv6.
+  std::string to_string() const;
+  friend bool operator==(const SocketAddress&, const SocketAddress&) = default;
+};
+
+class Transport;
+
+// Receives one connection's events (asyncio.Protocol). The backend never
+// calls a Protocol from inside a Transport call made by that protocol's
+// owner: events are delivered from the loop.
+class Protocol {
+ public:
+  virtual ~Protocol() = default;
+  virtual void connection_made(Transport& transport) = 0;
+  virtual void data_received(std::string_view data) = 0;
+  // The peer sent FIN. Return true to keep our write side open.
+  virtual bool eof_received() = 0;
+  // The connection is gone: nullptr after a clean close, else the error
+  // (ConnectionResetError, BrokenPipeError, ...). Delivered exactly once.
+  virtual void connection_lost(std::exception_ptr error) = 0;
+  // The write buffer rose above the high watermark / fell to the low one.
+  virtual void pause_writing() = 0;
+  virtual void resume_writing() = 0;
+};
+
+// A connected byte stream (asyncio.Transport). Owned by the backend and
+// shared with the streams; after connection_lost, or once the backend is
+// gone, every call is a harmless no-op and is_closing() is true.
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Queues bytes; never blocks. Watermarks drive pause/resume_writing.
+  virtual void write(std::string_view data) = 0;
+  virtual bool can_write_eof() const = 0;
+  // Half-close: FIN after the queued bytes.
+  virtual void write_eof() = 0;
+  // Graceful close: flush queued bytes, then FIN; connection_lost follows.
+  virtual void close() = 0;
+  // Immediate close: drop queued bytes, RST the peer.
+  virtual void abort() = 0;
+  virtual bool is_closing() const = 0;
+  virtual void pause_reading() = 0;
+  virtual void resume_reading() = 0;
+  virtual std::size_t get_write_buffer_size() const = 0;
+  // asyncio defaults: high 64 KiB, low high/4.
+  virtual void set_write_buffer_limits(std::size_t high, std::size_t low) = 0;
+  virtual std::optional<SocketAddress> peername() const = 0;
+  virtual std::optional<SocketAddress> sockname() const = 0;
+  // Stop delivering events to the protocol (its owner is going away).
+  virtual void detach_protocol() = 0;
+};
+
+// Makes the protocol for each connection a Listener accepts.
+class Acceptor {
+ public:
+  virtual ~Acceptor() = default;
+  // Called once per accepted connection, before connection_made.
+  virtual Protocol& make_protocol() = 0;
+  // The connection is set up (connection_made was delivered).
+  virtual void connection_accepted(std::shared_ptr<Transport> transport, Protocol& protocol) = 0;
+};
+
+// A listening socket. Destroying it stops accepting.
+class Listener {
+ public:
+  virtual ~Listener() = default;
+  virtual SocketAddress address() const = 0;
+  virtual void close() = 0;
+};
+
+// The I/O half of a backend, reachable from the running loop.
+class Network {
+ public:
+  virtual ~Network() = default;
+  // Resolves `host` and connects. On success connection_made(transport)
+  // has been delivered to `protocol`. Throws ConnectionRefusedError,
+  // OSError-like detio::ConnectionError subclasses, or blocks (partition)
+  // until the caller's timeout cancels it.
+  virtual Task<std::shared_ptr<Transport>> connect(std::string host, std::uint16_t port, Protocol& protocol) = 0;
+  // Starts listening; port 0 picks a free port (see Listener::address).
+  virtual std::unique_ptr<Listener> listen(std::string host, std::uint16_t port, int backlog,
+                                           Acceptor& acceptor) = 0;
+};
+
+// The running loop's network; throws RuntimeError if its backend has none.
+Network& running_network();
+
+}  // namespace detio
