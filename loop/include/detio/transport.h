@@ -67,18 +67,20 @@ class Transport {
   virtual void set_write_buffer_limits(std::size_t high, std::size_t low) = 0;
   virtual std::optional<SocketAddress> peername() const = 0;
   virtual std::optional<SocketAddress> sockname() const = 0;
+  // Attaches the protocol and delivers connection_made(*this) at once.
+  // Bytes, EOF or a loss that arrive before a protocol is attached are
+  // kept and delivered (from the loop, not inline) after attaching.
+  virtual void set_protocol(Protocol& protocol) = 0;
   // Stop delivering events to the protocol (its owner is going away).
   virtual void detach_protocol() = 0;
 };
 
-// Makes the protocol for each connection a Listener accepts.
+// Receives the connections a Listener accepts.
 class Acceptor {
  public:
   virtual ~Acceptor() = default;
-  // Called once per accepted connection, before connection_made.
-  virtual Protocol& make_protocol() = 0;
-  // The connection is set up (connection_made was delivered).
-  virtual void connection_accepted(std::shared_ptr<Transport> transport, Protocol& protocol) = 0;
+  // A new connection, with no protocol attached yet.
+  virtual void accept(std::shared_ptr<Transport> transport) = 0;
 };
 
 // A listening socket. Destroying it stops accepting.
@@ -93,11 +95,10 @@ class Listener {
 class Network {
  public:
   virtual ~Network() = default;
-  // Resolves `host` and connects. On success connection_made(transport)
-  // has been delivered to `protocol`. Throws ConnectionRefusedError,
-  // OSError-like detio::ConnectionError subclasses, or blocks (partition)
-  // until the caller's timeout cancels it.
-  virtual Task<std::shared_ptr<Transport>> connect(std::string host, std::uint16_t port, Protocol& protocol) = 0;
+  // Resolves `host` and connects; the caller then attaches its protocol
+  // with set_protocol. Throws ConnectionRefusedError, OSError, or waits
+  // (a partition: SYN retries) until the caller's timeout cancels it.
+  virtual Task<std::shared_ptr<Transport>> connect(std::string host, std::uint16_t port) = 0;
   // Starts listening; port 0 picks a free port (see Listener::address).
   virtual std::unique_ptr<Listener> listen(std::string host, std::uint16_t port, int backlog,
                                            Acceptor& acceptor) = 0;
