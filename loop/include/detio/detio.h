@@ -2,11 +2,18 @@
 #pragma once
 
 #include "detio/as_completed.h"
+#include "detio/barrier.h"
+#include "detio/condition.h"
 #include "detio/errors.h"
+#include "detio/event.h"
 #include "detio/future.h"
 #include "detio/gather.h"
+#include "detio/lock.h"
+#include "detio/queue.h"
+#include "detio/semaphore.h"
 #include "detio/shield.h"
 #include "detio/sleep.h"
+#include "detio/streams.h"
 #include "detio/task.h"
 #include "detio/task_group.h"
 #include "detio/task_handle.h"

@@ -4,7 +4,9 @@
 // `catch (const detio::Error&)` or `catch (const std::exception&)`.
 #pragma once
 
+#include <cstddef>
 #include <exception>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -77,6 +79,29 @@ class BrokenPipeError : public ConnectionError {
 class OSError : public Error {
  public:
   using Error::Error;
+};
+
+// EOF before readexactly/readuntil could finish: `partial` holds the bytes
+// read (they are consumed); `expected` is the size asked for (none for
+// readuntil).
+class IncompleteReadError : public Error {
+ public:
+  IncompleteReadError(std::string partial_bytes, std::optional<std::size_t> expected_size)
+      : Error(std::to_string(partial_bytes.size()) + " bytes read on a total of " +
+              (expected_size ? std::to_string(*expected_size) : std::string("undefined")) + " expected bytes"),
+        partial(std::move(partial_bytes)),
+        expected(expected_size) {}
+  std::string partial;
+  std::optional<std::size_t> expected;
+};
+
+// readuntil's separator was not found within the limit; `consumed` bytes
+// are still in the buffer.
+class LimitOverrunError : public Error {
+ public:
+  LimitOverrunError(const std::string& message, std::size_t consumed_bytes)
+      : Error(message), consumed(consumed_bytes) {}
+  std::size_t consumed;
 };
 
 class QueueEmpty : public Error {

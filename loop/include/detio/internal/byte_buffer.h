@@ -1,0 +1,45 @@
+// A FIFO byte buffer: append at the back, consume from the front in O(1)
+// amortised (a read offset, compacted when it passes half the storage).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace detio::internal {
+
+class ByteBuffer {
+ public:
+  std::size_t size() const noexcept { return data_.size() - start_; }
+  bool empty() const noexcept { return size() == 0; }
+  std::string_view view() const noexcept { return std::string_view(data_).substr(start_); }
+
+  void append(std::string_view bytes) { data_.append(bytes); }
+  // Removes and returns the first min(n, size()) bytes.
+  std::string take(std::size_t n) {
+    n = std::min(n, size());
+    std::string out(data_, start_, n);
+    consume(n);
+    return out;
+  }
+  std::string take_all() { return take(size()); }
+  void consume(std::size_t n) noexcept {
+    start_ += std::min(n, size());
+    if (start_ == data_.size()) {
+      data_.clear();
+      start_ = 0;
+    } else if (start_ > data_.size() / 2) {
+      data_.erase(0, start_);
+      start_ = 0;
+    }
+  }
+  void clear() noexcept {
+    data_.clear();
+    start_ = 0;
+  }
+
+ private:
+  std::string data_;
+  std::size_t start_ = 0;
+};
+
+}  // namespace detio::internal

@@ -1,0 +1,50 @@
+// What a detio::Server handle points to: the listener, the client callback,
+// and the count of running connection handlers (asyncio.Server).
+#pragma once
+
+#include <deque>
+#include <memory>
+
+#include "detio/internal/future_base.h"
+#include "detio/server.h"
+#include "detio/task_handle.h"
+
+namespace detio::internal {
+
+class ServerState final : public Acceptor, public std::enable_shared_from_this<ServerState> {
+ public:
+  ServerState(ClientConnected callback, std::size_t limit);
+  ServerState(const ServerState&) = delete;
+  ~ServerState() override;
+
+  void listen(const std::string& host, std::uint16_t port, int backlog);
+  void accept(std::shared_ptr<Transport> transport) override;
+
+  SocketAddress address() const { return address_; }
+  bool is_serving() const noexcept { return serving_; }
+  bool is_closed() const noexcept { return !listener_; }
+  void start_serving();
+  void close();
+  static Task<void> start_serving_task(std::shared_ptr<ServerState> self);
+  static Task<void> wait_closed(std::shared_ptr<ServerState> self);
+  static Task<void> serve_forever(std::shared_ptr<ServerState> self);
+
+ private:
+  static Task<void> handle_client(std::shared_ptr<ServerState> self, std::shared_ptr<Transport> transport);
+  void handler_finished();
+  void wake_closed_waiters();
+
+  ClientConnected callback_;
+  std::size_t limit_;
+  std::unique_ptr<Listener> listener_;
+  SocketAddress address_;
+  std::uint32_t node_ = 0;
+  bool serving_ = false;
+  int active_handlers_ = 0;
+  // Accepted before start_serving(): they wait, as in a listen backlog.
+  std::deque<std::shared_ptr<Transport>> backlog_;
+  WaiterList closed_waiters_;
+  Waiter* serve_forever_ = nullptr;
+};
+
+}  // namespace detio::internal

@@ -1,0 +1,78 @@
+// The shared state behind one connection's StreamReader and StreamWriter:
+// asyncio's StreamReader buffer plus StreamReaderProtocol and
+// FlowControlMixin, as the Protocol a backend's Transport talks to.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "detio/future.h"
+#include "detio/internal/byte_buffer.h"
+#include "detio/internal/future_base.h"
+#include "detio/transport.h"
+
+namespace detio::internal {
+
+class StreamState final : public Protocol {
+ public:
+  static constexpr std::size_t kDefaultLimit = 64 * 1024;
+
+  explicit StreamState(std::size_t limit = kDefaultLimit);
+  StreamState(const StreamState&) = delete;
+  // Nobody can read or write any more: close the connection (asyncio's
+  // StreamWriter.__del__) and stop the transport calling us.
+  ~StreamState() override;
+
+  // Attaches `transport` (which delivers connection_made).
+  void attach(std::shared_ptr<Transport> transport);
+
+  // --- Protocol ---
+  void connection_made(Transport& transport) override;
+  void data_received(std::string_view data) override;
+  bool eof_received() override;
+  void connection_lost(std::exception_ptr error) override;
+  void pause_writing() override;
+  void resume_writing() override;
+
+  // --- reader side (asyncio.StreamReader) ---
+  void feed_data(std::string_view data);
+  void feed_eof();
+  void set_exception(std::exception_ptr error);
+  std::exception_ptr exception() const noexcept { return exception_; }
+  void throw_if_failed() const {
+    if (exception_) std::rethrow_exception(exception_);
+  }
+  // Suspends until data, EOF or an error arrives; one reader at a time.
+  static Task<void> wait_for_data(std::shared_ptr<StreamState> self, const char* caller);
+  void maybe_resume_transport();
+  std::string take(std::size_t n);
+
+  ByteBuffer buffer;
+  bool eof = false;
+  std::size_t limit;
+
+  // --- writer side (asyncio.StreamWriter + FlowControlMixin) ---
+  static Task<void> drain(std::shared_ptr<StreamState> self);
+  static Task<void> wait_closed(std::shared_ptr<StreamState> self);
+  Transport* transport() const noexcept { return transport_.get(); }
+  bool connection_lost() const noexcept { return connection_lost_; }
+  std::exception_ptr loss_error() const noexcept { return loss_error_; }
+
+  bool close_called = false;
+  bool eof_written = false;
+
+ private:
+  void wake_reader();
+
+  std::shared_ptr<Transport> transport_;
+  std::exception_ptr exception_;
+  Waiter* read_waiter_ = nullptr;
+  bool reading_paused_ = false;
+  bool writing_paused_ = false;
+  bool connection_lost_ = false;
+  std::exception_ptr loss_error_;
+  WaiterList drain_waiters_;
+  Future<void> closed_;
+};
+
+}  // namespace detio::internal

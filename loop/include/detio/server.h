@@ -1,0 +1,45 @@
+// detio::Server (asyncio.Server): a listening socket that runs the client
+// callback as a new task for each accepted connection. A cheap handle;
+// copies control the same server.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "detio/stream_reader.h"
+#include "detio/stream_writer.h"
+#include "detio/task.h"
+#include "detio/transport.h"
+
+namespace detio {
+
+using ClientConnected = std::function<Task<void>(StreamReader, StreamWriter)>;
+
+namespace internal {
+class ServerState;
+}
+
+class Server {
+ public:
+  explicit Server(std::shared_ptr<internal::ServerState> state) : state_(std::move(state)) {}
+
+  // The port actually bound (useful after asking for port 0).
+  std::uint16_t port() const;
+  SocketAddress sockname() const;
+  // Stops accepting; connections already accepted carry on.
+  void close();
+  // After close(): waits until every accepted connection's handler ended.
+  Task<void> wait_closed();
+  bool is_serving() const;
+  // Starts accepting again after close() is not possible (as asyncio);
+  // start_serving() only matters for servers created not serving.
+  Task<void> start_serving();
+  // Serves until cancelled, then closes the server.
+  Task<void> serve_forever();
+
+ private:
+  std::shared_ptr<internal::ServerState> state_;
+};
+
+}  // namespace detio

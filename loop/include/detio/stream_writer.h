@@ -1,0 +1,47 @@
+// detio::StreamWriter (asyncio.StreamWriter). write() queues bytes without
+// blocking; drain() waits while the transport's buffer is above its high
+// watermark (the peer is not reading) and raises the connection's error.
+// Writing after close() or write_eof() throws RuntimeError; writing after
+// the connection was lost throws its error (BrokenPipeError by default).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "detio/internal/stream_state.h"
+#include "detio/task.h"
+
+namespace detio {
+
+class StreamWriter {
+ public:
+  explicit StreamWriter(std::shared_ptr<internal::StreamState> state) : state_(std::move(state)) {}
+
+  void write(std::string_view data);
+  template <class Range>
+  void writelines(const Range& lines) {
+    for (const auto& line : lines) write(line);
+  }
+  void writelines(std::initializer_list<std::string_view> lines) {
+    for (std::string_view line : lines) write(line);
+  }
+  Task<void> drain();
+  // Flushes what is queued, then closes; wait_closed() waits for the end.
+  void close();
+  Task<void> wait_closed();
+  bool is_closing() const;
+  bool can_write_eof() const;
+  void write_eof();
+  // "peername" or "sockname"; nullopt for other names or no connection.
+  std::optional<SocketAddress> get_extra_info(std::string_view name) const;
+  // The transport's watermarks (asyncio defaults: 64 KiB and 16 KiB).
+  void set_write_buffer_limits(std::size_t high, std::size_t low);
+  std::size_t write_buffer_size() const;
+
+ private:
+  std::shared_ptr<internal::StreamState> state_;
+};
+
+}  // namespace detio

@@ -1,0 +1,40 @@
+// asyncio's high-level streams entry points, on whichever backend runs the
+// loop (simulated network or real sockets).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <type_traits>
+
+#include "detio/server.h"
+#include "detio/stream_reader.h"
+#include "detio/stream_writer.h"
+
+namespace detio {
+
+struct Connection {
+  StreamReader reader;
+  StreamWriter writer;
+};
+
+// Connects to host:port: `auto [reader, writer] = co_await open_connection(...)`.
+Task<Connection> open_connection(std::string host, std::uint16_t port,
+                                 std::size_t limit = internal::StreamState::kDefaultLimit);
+
+namespace internal {
+Task<Server> start_server(ClientConnected callback, std::string host, std::uint16_t port, int backlog,
+                          std::size_t limit, bool start_serving);
+}  // namespace internal
+
+// Listens on host:port (0 picks a free port) and runs
+// `callback(reader, writer)` as a new task for each connection.
+template <class Callback>
+Task<Server> start_server(Callback callback, std::string host, std::uint16_t port, int backlog = 100,
+                          std::size_t limit = internal::StreamState::kDefaultLimit, bool start_serving = true) {
+  static_assert(std::is_invocable_r_v<Task<void>, Callback&, StreamReader, StreamWriter>,
+                "start_server: the callback must take (StreamReader, StreamWriter) and return Task<void>");
+  return internal::start_server(ClientConnected(std::move(callback)), std::move(host), port, backlog, limit,
+                                start_serving);
+}
+
+}  // namespace detio

@@ -1,0 +1,142 @@
+#include "detio/internal/server_state.h"
+
+#include <cstdio>
+
+#include "detio/internal/future_awaiter.h"
+#include "detio/streams.h"
+
+namespace detio::internal {
+
+ServerState::ServerState(ClientConnected callback, std::size_t limit)
+    : callback_(std::move(callback)), limit_(limit) {
+  if (TaskStateBase* creator = current_task_state()) node_ = creator->node();
+}
+
+ServerState::~ServerState() {
+  for (auto& transport : backlog_) transport->abort();
+}
+
+void ServerState::listen(const std::string& host, std::uint16_t port, int backlog) {
+  listener_ = running_network().listen(host, port, backlog, *this);
+  address_ = listener_->address();
+}
+
+void ServerState::accept(std::shared_ptr<Transport> transport) {
+  if (!serving_) {
+    backlog_.push_back(std::move(transport));
+    return;
+  }
+  ++active_handlers_;
+  TaskHandle<void> handler = create_task(handle_client(shared_from_this(), std::move(transport)));
+  // Handlers belong to the server's node, not to whoever ran the loop.
+  handler.state().set_node(node_);
+}
+
+Task<void> ServerState::handle_client(std::shared_ptr<ServerState> self, std::shared_ptr<Transport> transport) {
+  auto stream = std::make_shared<StreamState>(self->limit_);
+  stream->attach(std::move(transport));
+  try {
+    co_await self->callback_(StreamReader(stream), StreamWriter(stream));
+  } catch (const CancelledError&) {
+    self->handler_finished();
+    throw;
+  } catch (const std::exception& e) {
+    // asyncio logs the error and closes the connection.
+    std::fprintf(stderr, "detio: unhandled exception in client_connected callback: %s\n", e.what());
+    stream->transport()->close();
+  } catch (...) {
+    std::fprintf(stderr, "detio: unhandled exception in client_connected callback\n");
+    stream->transport()->close();
+  }
+  self->handler_finished();
+}
+
+void ServerState::handler_finished() {
+  if (--active_handlers_ == 0 && is_closed()) wake_closed_waiters();
+}
+
+void ServerState::wake_closed_waiters() {
+  while (!closed_waiters_.empty()) wake_next(closed_waiters_);
+}
+
+void ServerState::start_serving() {
+  if (is_closed()) throw RuntimeError("Server is closed");
+  serving_ = true;
+  while (!backlog_.empty()) {
+    std::shared_ptr<Transport> next = std::move(backlog_.front());
+    backlog_.pop_front();
+    accept(std::move(next));
+  }
+}
+
+void ServerState::close() {
+  if (is_closed()) return;
+  listener_->close();
+  listener_.reset();
+  serving_ = false;
+  for (auto& transport : backlog_) transport->abort();
+  backlog_.clear();
+  if (Waiter* w = std::exchange(serve_forever_, nullptr)) w->cancel("");
+  if (active_handlers_ == 0) wake_closed_waiters();
+}
+
+Task<void> ServerState::start_serving_task(std::shared_ptr<ServerState> self) {
+  self->start_serving();
+  co_return;
+}
+
+Task<void> ServerState::wait_closed(std::shared_ptr<ServerState> self) {
+  if (self->is_closed() && self->active_handlers_ == 0) co_return;
+  Waiter waiter("Server.wait_closed");
+  self->closed_waiters_.push_back(&waiter);
+  co_await FutureAwaiter(waiter);
+}
+
+Task<void> ServerState::serve_forever(std::shared_ptr<ServerState> self) {
+  if (self->serve_forever_) throw RuntimeError("Server is already being awaited on serve_forever()");
+  if (self->is_closed()) throw RuntimeError("Server is closed");
+  self->start_serving();
+  Waiter forever("Server.serve_forever");
+  self->serve_forever_ = &forever;
+  bool cancelled = false;
+  try {
+    co_await FutureAwaiter(forever);
+  } catch (const CancelledError&) {
+    cancelled = true;
+  }
+  if (self->serve_forever_ == &forever) self->serve_forever_ = nullptr;
+  if (cancelled) {
+    self->close();
+    co_await wait_closed(self);
+    throw CancelledError();
+  }
+}
+
+Task<Server> start_server(ClientConnected callback, std::string host, std::uint16_t port, int backlog,
+                          std::size_t limit, bool start_serving) {
+  auto state = std::make_shared<ServerState>(std::move(callback), limit);
+  state->listen(host, port, backlog);
+  if (start_serving) state->start_serving();
+  co_return Server(std::move(state));
+}
+
+}  // namespace detio::internal
+
+namespace detio {
+
+std::uint16_t Server::port() const { return state_->address().port; }
+SocketAddress Server::sockname() const { return state_->address(); }
+void Server::close() { state_->close(); }
+Task<void> Server::wait_closed() { return internal::ServerState::wait_closed(state_); }
+bool Server::is_serving() const { return state_->is_serving(); }
+Task<void> Server::start_serving() { return internal::ServerState::start_serving_task(state_); }
+Task<void> Server::serve_forever() { return internal::ServerState::serve_forever(state_); }
+
+Task<Connection> open_connection(std::string host, std::uint16_t port, std::size_t limit) {
+  std::shared_ptr<Transport> transport = co_await running_network().connect(std::move(host), port);
+  auto state = std::make_shared<internal::StreamState>(limit);
+  state->attach(std::move(transport));
+  co_return Connection{StreamReader(state), StreamWriter(state)};
+}
+
+}  // namespace detio

@@ -1,0 +1,46 @@
+#include "detio/stream_writer.h"
+
+namespace detio {
+
+void StreamWriter::write(std::string_view data) {
+  if (state_->close_called) throw RuntimeError("StreamWriter.write() after close()");
+  if (state_->eof_written) throw RuntimeError("StreamWriter.write() after write_eof()");
+  if (state_->connection_lost()) {
+    if (std::exception_ptr e = state_->loss_error()) std::rethrow_exception(e);
+    throw BrokenPipeError("StreamWriter.write(): the connection is closed");
+  }
+  state_->transport()->write(data);
+}
+
+Task<void> StreamWriter::drain() { return internal::StreamState::drain(state_); }
+
+void StreamWriter::close() {
+  state_->close_called = true;
+  state_->transport()->close();
+}
+
+Task<void> StreamWriter::wait_closed() { return internal::StreamState::wait_closed(state_); }
+
+bool StreamWriter::is_closing() const { return state_->transport()->is_closing(); }
+
+bool StreamWriter::can_write_eof() const { return state_->transport()->can_write_eof(); }
+
+void StreamWriter::write_eof() {
+  state_->eof_written = true;
+  state_->transport()->write_eof();
+}
+
+std::optional<SocketAddress> StreamWriter::get_extra_info(std::string_view name) const {
+  if (name == "peername") return state_->transport()->peername();
+  if (name == "sockname") return state_->transport()->sockname();
+  return std::nullopt;
+}
+
+void StreamWriter::set_write_buffer_limits(std::size_t high, std::size_t low) {
+  if (low > high) throw ValueError("set_write_buffer_limits: low must be <= high");
+  state_->transport()->set_write_buffer_limits(high, low);
+}
+
+std::size_t StreamWriter::write_buffer_size() const { return state_->transport()->get_write_buffer_size(); }
+
+}  // namespace detio
