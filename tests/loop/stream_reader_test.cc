@@ -1,0 +1,231 @@
+// StreamReader semantics on hand-fed readers (no transport): the same
+// results whatever the delivery split, EOF and limit errors, and cancelled
+// reads that leave their bytes for the next read.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <detio/detio.h>
+#include <string>
+#include <vector>
+
+using namespace std::chrono_literals;
+using detio::StreamReader;
+using detio::Task;
+
+namespace {
+
+template <class F>
+void run_sim(F body) {
+  detio::sim::run(body());
+}
+
+// Feeds `data` in chunks of `chunk` bytes, one chunk per millisecond, then EOF.
+Task<void> feed_slowly(StreamReader reader, std::string data, std::size_t chunk) {
+  for (std::size_t i = 0; i < data.size(); i += chunk) {
+    co_await detio::sleep(1ms);
+    reader.feed_data(std::string_view(data).substr(i, chunk));
+  }
+  co_await detio::sleep(1ms);
+  reader.feed_eof();
+}
+
+// Every read whose result does not depend on how bytes arrive (read(n)
+// returns what is there, so it is left out).
+Task<std::vector<std::string>> read_mixed(StreamReader reader) {
+  std::vector<std::string> out;
+  out.push_back(co_await reader.readline());
+  out.push_back(co_await reader.readexactly(3));
+  out.push_back(co_await reader.readuntil("||"));
+  out.push_back(co_await reader.readexactly(4));
+  out.push_back(co_await reader.read());
+  co_return out;
+}
+
+TEST(StreamReader, SplitDeliveriesGiveTheSameResultAsOneDelivery) {
+  const std::string payload = "first line\nabcdef||0123456789-tail";
+  const std::vector<std::string> expected = {"first line\n", "abc", "def||", "0123", "456789-tail"};
+  for (std::size_t chunk : {std::size_t{1}, std::size_t{2}, std::size_t{5}, payload.size()}) {
+    run_sim([&]() -> Task<void> {
+      StreamReader reader;
+      auto feeder = detio::create_task(feed_slowly(reader, payload, chunk));
+      EXPECT_EQ(co_await read_mixed(reader), expected) << "chunk " << chunk;
+      co_await feeder;
+      EXPECT_TRUE(reader.at_eof());
+    });
+  }
+}
+
+TEST(StreamReader, ReadReturnsWhatIsBufferedUpToN) {
+  run_sim([]() -> Task<void> {
+    StreamReader reader;
+    reader.feed_data("hello");
+    EXPECT_EQ(co_await reader.read(3), "hel");
+    EXPECT_EQ(co_await reader.read(100), "lo");
+    EXPECT_EQ(co_await reader.read(0), "");
+    reader.feed_eof();
+    EXPECT_EQ(co_await reader.read(5), "");
+    EXPECT_TRUE(reader.at_eof());
+  });
+}
+
+TEST(StreamReader, ReadAllWaitsForEof) {
+  run_sim([]() -> Task<void> {
+    StreamReader reader;
+    auto feeder = detio::create_task(feed_slowly(reader, "abcdefgh", 3));
+    EXPECT_EQ(co_await reader.read(-1), "abcdefgh");
+    EXPECT_EQ(detio::now().time_since_epoch(), 4ms);
+    co_await feeder;
+  });
+}
+
+TEST(StreamReader, ReadexactlyAtEofRaisesIncompleteReadWithThePartialBytes) {
+  run_sim([]() -> Task<void> {
+    StreamReader reader;
+    auto feeder = detio::create_task(feed_slowly(reader, "abcd", 1));
+    try {
+      co_await reader.readexactly(10);
+      ADD_FAILURE() << "readexactly returned";
+    } catch (const detio::IncompleteReadError& e) {
+      EXPECT_EQ(e.partial, "abcd");
+      EXPECT_EQ(e.expected, 10u);
+    }
+    EXPECT_TRUE(reader.at_eof());
+    co_await feeder;
+  });
+}
+
+TEST(StreamReader, ReaduntilAtEofRaisesIncompleteReadWithoutExpectedSize) {
+  run_sim([]() -> Task<void> {
+    StreamReader reader;
+    reader.feed_data("no separator");
+    reader.feed_eof();
+    try {
+      co_await reader.readuntil("\r\n");
+      ADD_FAILURE() << "readuntil returned";
+    } catch (const detio::IncompleteReadError& e) {
+      EXPECT_EQ(e.partial, "no separator");
+      EXPECT_FALSE(e.expected.has_value());
+    }
+  });
+}
+
+TEST(StreamReader, ReadlineReturnsThePartialLastLineThenEmpty) {
+  run_sim([]() -> Task<void> {
+    StreamReader reader;
+    reader.feed_data("a\nb");
+    reader.feed_eof();
+    EXPECT_EQ(co_await reader.readline(), "a\n");
+    EXPECT_EQ(co_await reader.readline(), "b");
+    EXPECT_EQ(co_await reader.readline(), "");
+  });
+}
+
+TEST(StreamReader, ReaduntilOverLimitRaisesAndConsumesNothing) {
+  run_sim([]() -> Task<void> {
+    StreamReader reader(8);
+    reader.feed_data("0123456789abc");
+    try {
+      co_await reader.readuntil("\n");
+      ADD_FAILURE() << "readuntil returned";
+    } catch (const detio::LimitOverrunError& e) {
+      EXPECT_EQ(e.consumed, 13u);
+    }
+    reader.feed_data("\n");
+    try {
+      co_await reader.readuntil("\n");
+      ADD_FAILURE() << "readuntil returned";
+    } catch (const detio::LimitOverrunError& e) {
+      EXPECT_EQ(e.consumed, 13u);  // found, but beyond the limit
+    }
+    EXPECT_EQ(co_await reader.read(100), "0123456789abc\n");
+  });
+}
+
+TEST(StreamReader, ReadlineOverLimitDropsTheLineAndRaisesValueError) {
+  run_sim([]() -> Task<void> {
+    StreamReader reader(4);
+    reader.feed_data("toolongline\nnext\n");
+    EXPECT_THROW(co_await reader.readline(), detio::ValueError);
+    EXPECT_EQ(co_await reader.readline(), "next\n");
+  });
+}
+
+TEST(StreamReader, BadArguments) {
+  EXPECT_THROW(StreamReader(0), detio::ValueError);
+  run_sim([]() -> Task<void> {
+    StreamReader reader;
+    EXPECT_THROW(co_await reader.readuntil(""), detio::ValueError);
+    reader.feed_eof();
+    EXPECT_THROW(reader.feed_data("late"), detio::InvalidStateError);
+  });
+}
+
+TEST(StreamReader, TwoConcurrentReadsAreAnError) {
+  run_sim([]() -> Task<void> {
+    StreamReader reader;
+    auto first = detio::create_task(reader.read(10));
+    co_await detio::sleep(0ms);
+    EXPECT_THROW(co_await reader.read(10), detio::RuntimeError);
+    reader.feed_data("x");
+    EXPECT_EQ(co_await first, "x");
+  });
+}
+
+TEST(StreamReader, ExceptionIsRaisedByReadsAndWakesAWaitingRead) {
+  run_sim([]() -> Task<void> {
+    StreamReader reader;
+    auto pending = detio::create_task(reader.readexactly(4));
+    co_await detio::sleep(0ms);
+    reader.set_exception(std::make_exception_ptr(detio::ConnectionResetError("reset")));
+    EXPECT_THROW(co_await pending, detio::ConnectionResetError);
+    EXPECT_THROW(co_await reader.read(1), detio::ConnectionResetError);
+    EXPECT_NE(reader.exception(), nullptr);
+  });
+}
+
+// The cancel-safety promise: a read cancelled while waiting takes nothing.
+class CancelledReadKeepsBytes : public ::testing::TestWithParam<int> {};
+
+Task<std::string> start_read(StreamReader reader, int kind) {
+  switch (kind) {
+    case 0:
+      co_return co_await reader.read();
+    case 1:
+      co_return co_await reader.readline();
+    case 2:
+      co_return co_await reader.readexactly(100);
+    default:
+      co_return co_await reader.readuntil("END");
+  }
+}
+
+TEST_P(CancelledReadKeepsBytes, TheNextReadReturnsThem) {
+  run_sim([]() -> Task<void> {
+    StreamReader reader;
+    auto reading = detio::create_task(start_read(reader, GetParam()));
+    co_await detio::sleep(1ms);
+    reader.feed_data("partial ");
+    co_await detio::sleep(1ms);
+    reader.feed_data("data");
+    co_await detio::sleep(0ms);
+    EXPECT_FALSE(reading.done());
+    reading.cancel();
+    EXPECT_THROW(co_await reading, detio::CancelledError);
+    EXPECT_EQ(co_await reader.read(100), "partial data");
+  });
+}
+
+INSTANTIATE_TEST_SUITE_P(EachReadMethod, CancelledReadKeepsBytes, ::testing::Values(0, 1, 2, 3));
+
+TEST(StreamReader, CancelledReadWithTimeoutKeepsBytes) {
+  run_sim([]() -> Task<void> {
+    StreamReader reader;
+    reader.feed_data("no newline yet");
+    EXPECT_THROW(co_await detio::wait_for(reader.readline(), 5ms), detio::TimeoutError);
+    reader.feed_data("\n");
+    EXPECT_EQ(co_await reader.readline(), "no newline yet\n");
+  });
+}
+
+}  // namespace
