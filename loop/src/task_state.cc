@@ -21,7 +21,8 @@ TaskStateBase::~TaskStateBase() { finish_frame(); }
 void TaskStateBase::start(LoopCore& loop, std::string name) {
   loop_ = &loop;
   number_ = loop.next_task_number();
-  if (TaskStateBase* creator = loop.current_task()) node_ = creator->node_;
+  TaskStateBase* creator = loop.current_task();
+  node_ = creator ? creator->node_ : loop.callback_node();
   name_ = name.empty() ? "Task-" + std::to_string(number_) : std::move(name);
   ref();  // the loop's reference, dropped when the task finishes
   loop.tasks().push_back(&registry_entry_);
@@ -133,6 +134,20 @@ void TaskStateBase::abandon() noexcept {
   step_node_.unlink();
   finish_frame();
   drop_callbacks();
+}
+
+void TaskStateBase::kill(std::string_view message) {
+  if (done() || loop_->current_task() == this) return;
+  Ref<TaskStateBase> keep_alive(this);
+  step_node_.unlink();
+  fut_waiter_ = nullptr;
+  finish_frame();
+  // Destructors in the frames may have cancelled us; nothing will run again.
+  must_cancel_ = false;
+  const bool loop_holds_ref = registry_entry_.linked();
+  registry_entry_.unlink();
+  set_cancelled(std::string(message));
+  if (loop_holds_ref) unref();
 }
 
 std::string TaskStateBase::describe_wait() const {

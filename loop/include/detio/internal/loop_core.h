@@ -64,6 +64,12 @@ class LoopCore {
   std::uint64_t next_task_number() noexcept { return ++task_counter_; }
   std::uint64_t next_callback_id() noexcept { return ++callback_counter_; }
 
+  // The simulated node on whose behalf a loop callback (not a task) runs,
+  // e.g. a network delivery to a node's socket: tasks created from such a
+  // callback belong to that node. 0 (the default host) otherwise.
+  std::uint32_t callback_node() const noexcept { return callback_node_; }
+  void set_callback_node(std::uint32_t node) noexcept { callback_node_ = node; }
+
   // The backend's I/O, or nullptr if it has none.
   Network* network() const noexcept { return network_; }
   void set_network(Network* network) noexcept { network_ = network; }
@@ -95,6 +101,7 @@ class LoopCore {
   std::uint64_t task_counter_ = 0;
   std::uint64_t callback_counter_ = 0;
   Network* network_ = nullptr;
+  std::uint32_t callback_node_ = 0;
 };
 
 // The running loop; throws detio::RuntimeError when there is none.

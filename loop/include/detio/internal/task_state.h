@@ -56,6 +56,11 @@ class TaskStateBase : public FutureBase {
   std::string describe_wait() const;
   // Destroys the coroutine frames of a task that will never run again.
   void abandon() noexcept;
+  // Ends the task without resuming it (its simulated node was killed,
+  // FoundationDB style): destroys its frames, which unregisters every awaiter
+  // they hold, and settles it as cancelled so tasks awaiting it wake up.
+  // Must not be called on the task being stepped.
+  void kill(std::string_view message);
 
  protected:
   explicit TaskStateBase(std::coroutine_handle<> root, PromiseBase& promise) noexcept;
