@@ -1,0 +1,35 @@
+// A small job service run in virtual time: a dispatcher submits jobs at
+// random moments into a channel, N workers take them one at a time and run
+// each under a per-job timeout (detio::wait_for), and a client cancels some
+// jobs, queued or running. Everything random is drawn from
+// detio::sim::random(), so one seed is one exact run.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace job_queue {
+
+struct Report {
+  std::uint64_t seed = 0;
+  int workers = 0;
+  int jobs = 0;
+  int done = 0;
+  int timed_out = 0;
+  int cancelled = 0;
+  // Virtual time at the end of the run, in nanoseconds.
+  std::int64_t virtual_ns = 0;
+  // FNV-1a over the event log: equal for two runs of the same seed.
+  std::uint64_t log_hash = 0;
+  // Invariant violations (empty when the run is correct).
+  std::vector<std::string> violations;
+  // The event log itself, only when asked for.
+  std::vector<std::string> log;
+};
+
+// Runs one seed under detio::sim::run. Never throws: an exception escaping
+// the simulation is reported as a violation.
+Report run_seed(std::uint64_t seed, bool keep_log);
+
+}  // namespace job_queue
