@@ -22,10 +22,15 @@ LoopCore& running_loop() {
 }
 
 void LoopCore::run_once() {
-  while (!timers_.empty() && timers_.top()->when <= now_) call_soon(timers_.pop());
+  while (!timers_.empty() && timers_.top()->when <= now_) {
+    TimerNode* due = timers_.pop();
+    if (observer_) observer_->on_timer(due->when);
+    call_soon(due);
+  }
   // Only what is queued now runs in this iteration; ready_ may grow meanwhile.
   ReadyList batch;
   batch.splice_back(ready_);
+  if (schedule_) schedule_->order_batch(batch);
   try {
     while (ReadyNode* n = batch.pop_front()) n->run();
   } catch (...) {

@@ -21,7 +21,7 @@ Task<void> sleep_until(TimePoint when) {
     co_return;
   }
   SleepWaiter waiter;
-  loop.call_at(&waiter.timer, when);
+  loop.call_at_user(&waiter.timer, when);
   co_await internal::FutureAwaiter(waiter);
 }
 

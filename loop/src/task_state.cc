@@ -27,11 +27,13 @@ void TaskStateBase::start(LoopCore& loop, std::string name) {
   ref();  // the loop's reference, dropped when the task finishes
   loop.tasks().push_back(&registry_entry_);
   loop.call_soon(&step_node_);
+  if (LoopObserver* o = loop.observer()) o->on_spawn(*this);
 }
 
 bool TaskStateBase::cancel_task(std::string_view message) {
   if (done()) return false;
   ++cancels_requested_;
+  if (LoopObserver* o = loop_->observer()) o->on_cancel(*this, message);
   // A waited-on task may swallow the cancel; keep fut_waiter_ so a later
   // cancel can be forwarded again.
   if (fut_waiter_ && fut_waiter_->cancel(message)) return true;
@@ -51,6 +53,7 @@ void TaskStateBase::suspend_on(FutureBase* fut, std::coroutine_handle<> resume_a
   fut_waiter_ = fut;
   fut->add_callback(&step_node_);
   if (must_cancel_ && fut->cancel(pending_cancel_message_)) must_cancel_ = false;
+  if (LoopObserver* o = loop_->observer()) o->on_suspend(*this);
 }
 
 void TaskStateBase::yield(std::coroutine_handle<> resume_at) noexcept {
@@ -75,11 +78,13 @@ void TaskStateBase::step() {
       finish_frame();
       registry_entry_.unlink();
       set_cancelled(pending_cancel_message_);
+      notify_finished();
       unref();
       return;
     }
   }
   Ref<TaskStateBase> keep_alive(this);
+  if (LoopObserver* o = loop_->observer()) o->on_step(*this);
   TaskStateBase* previous = loop_->current_task();
   loop_->set_current_task(this);
   resume_point_.resume();
@@ -114,7 +119,12 @@ void TaskStateBase::complete() {
   } else {
     set_done(std::move(error));
   }
+  notify_finished();
   unref();
+}
+
+void TaskStateBase::notify_finished() {
+  if (LoopObserver* o = loop_->observer()) o->on_finish(*this);
 }
 
 void TaskStateBase::finish_frame() noexcept {
@@ -147,6 +157,7 @@ void TaskStateBase::kill(std::string_view message) {
   const bool loop_holds_ref = registry_entry_.linked();
   registry_entry_.unlink();
   set_cancelled(std::string(message));
+  notify_finished();
   if (loop_holds_ref) unref();
 }
 

@@ -8,7 +8,7 @@ TimeoutScope::TimeoutScope(TimePoint when)
   if (when <= loop.now()) {
     loop.call_soon(&timer_);
   } else {
-    loop.call_at(&timer_, when);
+    loop.call_at_user(&timer_, when);
   }
 }
 

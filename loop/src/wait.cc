@@ -12,7 +12,7 @@ class WaitState {
       : handles_(std::move(handles)), options_(options), remaining_(handles_.size()) {
     if (options_.timeout) {
       LoopCore& loop = running_loop();
-      loop.call_at(&timer_, deadline_after(loop.now(), *options_.timeout));
+      loop.call_at_user(&timer_, deadline_after(loop.now(), *options_.timeout));
     }
     for (TaskHandleBase& h : handles_) {
       nodes_.emplace_back(this, &h);

@@ -53,7 +53,7 @@ class AsCompleted {
       }
       if (timeout && total > 0) {
         internal::LoopCore& loop = internal::running_loop();
-        loop.call_at(&timer, internal::deadline_after(loop.now(), *timeout));
+        loop.call_at_user(&timer, internal::deadline_after(loop.now(), *timeout));
       }
     }
     struct Completion : internal::ReadyNode {

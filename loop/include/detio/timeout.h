@@ -56,7 +56,11 @@ template <class T>
 Task<T> wait_for_expired(TaskHandle<T> handle) {
   if (!handle.done()) co_await cancel_and_wait(handle);
   try {
-    co_return handle.result();
+    if constexpr (std::is_void_v<T>) {
+      handle.result();
+    } else {
+      co_return handle.result();
+    }
   } catch (const CancelledError&) {
     throw TimeoutError();
   }

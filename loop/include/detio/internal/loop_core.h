@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "detio/internal/intrusive_list.h"
+#include "detio/internal/loop_hooks.h"
 #include "detio/internal/ready_node.h"
 #include "detio/internal/timer_heap.h"
 #include "detio/time.h"
@@ -38,9 +39,19 @@ class LoopCore {
 
   void call_soon(ReadyNode* n) noexcept { ready_.push_back(n); }
   void call_soon_all(ReadyList& nodes) noexcept { ready_.splice_back(nodes); }
+  // Schedules an internal timer (network deliveries and the like): exact
+  // deadline, FIFO among timers due at the same instant.
   void call_at(TimerNode* t, TimePoint when) {
     t->when = when;
     t->seq = next_timer_seq_++;
+    timers_.push(t);
+  }
+  // Schedules a user-level timer (sleep, timeout), whose exact firing time
+  // and order among equals the simulator may choose from the seed.
+  void call_at_user(TimerNode* t, TimePoint when) {
+    if (!schedule_) return call_at(t, when);
+    t->when = schedule_->timer_deadline(now_, when);
+    t->seq = schedule_->timer_sequence(next_timer_seq_++);
     timers_.push(t);
   }
 
@@ -69,6 +80,10 @@ class LoopCore {
   // callback belong to that node. 0 (the default host) otherwise.
   std::uint32_t callback_node() const noexcept { return callback_node_; }
   void set_callback_node(std::uint32_t node) noexcept { callback_node_ = node; }
+
+  LoopObserver* observer() const noexcept { return observer_; }
+  void set_observer(LoopObserver* observer) noexcept { observer_ = observer; }
+  void set_schedule_policy(SchedulePolicy* policy) noexcept { schedule_ = policy; }
 
   // The backend's I/O, or nullptr if it has none.
   Network* network() const noexcept { return network_; }
@@ -101,6 +116,8 @@ class LoopCore {
   std::uint64_t task_counter_ = 0;
   std::uint64_t callback_counter_ = 0;
   Network* network_ = nullptr;
+  LoopObserver* observer_ = nullptr;
+  SchedulePolicy* schedule_ = nullptr;
   std::uint32_t callback_node_ = 0;
 };
 

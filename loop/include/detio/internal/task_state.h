@@ -84,6 +84,7 @@ class TaskStateBase : public FutureBase {
   void step();
   void complete();
   void finish_frame() noexcept;
+  void notify_finished();
   void drop_callbacks() noexcept;
 
   int refs_ = 0;

@@ -1,0 +1,48 @@
+// Hooks the simulator installs on a LoopCore; the real backend installs
+// none, so they cost it one null check each.
+//  - LoopObserver sees what happens (for traces and the trace hash) and may
+//    act at suspension points (cancellation injection).
+//  - SchedulePolicy makes the seeded choices: timer slack, the order of
+//    timers due at the same instant, the order of task steps in a batch.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "detio/internal/ready_node.h"
+#include "detio/time.h"
+
+namespace detio::internal {
+
+class TaskStateBase;
+
+class LoopObserver {
+ public:
+  virtual void on_spawn(TaskStateBase& task) = 0;
+  virtual void on_step(TaskStateBase& task) = 0;
+  // The task just parked on a future (its fut_waiter is set): a cancel
+  // delivered now behaves exactly like one from another task.
+  virtual void on_suspend(TaskStateBase& task) = 0;
+  virtual void on_cancel(TaskStateBase& task, std::string_view message) = 0;
+  virtual void on_finish(TaskStateBase& task) = 0;
+  virtual void on_timer(TimePoint due) = 0;
+
+ protected:
+  ~LoopObserver() = default;
+};
+
+class SchedulePolicy {
+ public:
+  // When a user-level timer (sleep, timeout) due at `when` really fires.
+  virtual TimePoint timer_deadline(TimePoint now, TimePoint when) = 0;
+  // The tie-break key of a user-level timer (lower fires first among
+  // timers due at the same instant); `counter` gives FIFO order.
+  virtual std::uint64_t timer_sequence(std::uint64_t counter) = 0;
+  // May reorder the task steps of one ready batch; other nodes keep FIFO.
+  virtual void order_batch(ReadyList& batch) = 0;
+
+ protected:
+  ~SchedulePolicy() = default;
+};
+
+}  // namespace detio::internal
