@@ -3,7 +3,10 @@
 namespace detio::internal {
 
 TimeoutScope::TimeoutScope(TimePoint when)
-    : task_(running_task("detio::timeout")), cancelling_on_entry_(task_.cancelling()) {
+    : task_(running_task("detio::timeout")),
+      enclosing_(task_.innermost_timeout()),
+      cancelling_on_entry_(task_.cancelling()) {
+  task_.set_innermost_timeout(this);
   LoopCore& loop = running_loop();
   if (when <= loop.now()) {
     loop.call_soon(&timer_);
@@ -15,6 +18,13 @@ TimeoutScope::TimeoutScope(TimePoint when)
 void TimeoutScope::on_timeout() {
   task_.cancel_task("");
   state_ = State::kExpiring;
+}
+
+bool TimeoutScope::expire_now() {
+  if (state_ != State::kEntered) return false;
+  timer_.cancel();
+  on_timeout();
+  return true;
 }
 
 bool TimeoutScope::exit(bool body_raised_cancelled) {

@@ -17,6 +17,8 @@
 
 namespace detio::internal {
 
+class TimeoutScope;
+
 class TaskStateBase : public FutureBase {
  public:
   TaskStateBase(const TaskStateBase&) = delete;
@@ -51,6 +53,11 @@ class TaskStateBase : public FutureBase {
   void yield(std::coroutine_handle<> resume_at) noexcept;
   // Throws CancelledError if a cancel arrived while the task was queued.
   void throw_if_cancel_pending();
+
+  // The innermost timeout scope active in this task (for the simulator's
+  // "fire a timeout early" injection); scopes link themselves.
+  TimeoutScope* innermost_timeout() const noexcept { return innermost_timeout_; }
+  void set_innermost_timeout(TimeoutScope* scope) noexcept { innermost_timeout_ = scope; }
 
   // What the task is blocked on, for deadlock and hang reports.
   std::string describe_wait() const;
@@ -95,6 +102,7 @@ class TaskStateBase : public FutureBase {
   StepNode step_node_{this};
   TaskRegistryEntry registry_entry_;
   FutureBase* fut_waiter_ = nullptr;
+  TimeoutScope* innermost_timeout_ = nullptr;
   bool started_ = false;
   bool must_cancel_ = false;
   int cancels_requested_ = 0;

@@ -12,19 +12,23 @@ class TimeoutScope {
   // Enters the scope in the running task; the deadline may be in the past.
   explicit TimeoutScope(TimePoint when);
   TimeoutScope(const TimeoutScope&) = delete;
-  ~TimeoutScope() = default;
+  ~TimeoutScope() { task_.set_innermost_timeout(enclosing_); }
 
   // Leaves the scope; true if the body's CancelledError must become
   // TimeoutError (our timer cancelled the task and no other request is
   // pending).
   bool exit(bool body_raised_cancelled);
   bool expired() const noexcept { return state_ == State::kExpiring || state_ == State::kExpired; }
+  // Expires the scope now, as if its deadline had come (simulator fault
+  // injection); false if it already expired or was left.
+  bool expire_now();
 
  private:
   enum class State { kEntered, kExpiring, kExpired, kExited };
   void on_timeout();
 
   TaskStateBase& task_;
+  TimeoutScope* enclosing_;
   int cancelling_on_entry_;
   State state_ = State::kEntered;
   MemberTimer<TimeoutScope, &TimeoutScope::on_timeout> timer_{this};
