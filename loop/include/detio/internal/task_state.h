@@ -61,6 +61,12 @@ class TaskStateBase : public FutureBase {
 
   // What the task is blocked on, for deadlock and hang reports.
   std::string describe_wait() const;
+  // The task whose step `node` is, or nullptr if it is another kind of
+  // ready node (a timer, a callback).
+  static TaskStateBase* task_of_step(ReadyNode* node) noexcept {
+    return node->fn == &StepNode::fire ? static_cast<StepNode*>(node)->task : nullptr;
+  }
+
   // Destroys the coroutine frames of a task that will never run again.
   void abandon() noexcept;
   // Ends the task without resuming it (its simulated node was killed,

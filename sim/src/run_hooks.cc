@@ -1,0 +1,133 @@
+#include "detio/sim/run_hooks.h"
+
+#include <fmt/format.h>
+
+#include <vector>
+
+#include "detio/internal/task_state.h"
+#include "detio/internal/timeout_scope.h"
+
+namespace detio::sim::internal {
+
+using detio::internal::ReadyNode;
+using detio::internal::TaskStateBase;
+
+namespace {
+constexpr std::uint64_t kFirstDemoted = std::uint64_t{1} << 40;
+}  // namespace
+
+RunHooks::RunHooks(detio::internal::LoopCore& loop, const ExploreOptions& explore, const InjectOptions& inject,
+                   Trace& trace, Random& schedule_random, Random& inject_random)
+    : loop_(loop),
+      explore_(explore),
+      inject_(inject),
+      trace_(trace),
+      schedule_random_(schedule_random),
+      inject_random_(inject_random) {
+  if (explore_.ready_order == ReadyOrder::kPct) {
+    for (int i = 0; i < explore_.pct_change_points; ++i) {
+      change_points_[static_cast<std::uint64_t>(
+          schedule_random_.uniform(1, static_cast<std::int64_t>(std::max<std::uint64_t>(explore_.pct_horizon, 1))))] =
+          true;
+    }
+  }
+}
+
+void RunHooks::record(TraceKind kind, const TaskStateBase* task, std::string detail) {
+  trace_.record(TraceEvent{loop_.now(), kind, task ? task->node() : loop_.callback_node(), task ? task->number() : 0,
+                           std::move(detail)});
+}
+
+void RunHooks::on_spawn(TaskStateBase& task) {
+  trace_.set_task_name(task.number(), task.name());
+  record(TraceKind::kSpawn, &task, "");
+}
+
+void RunHooks::on_step(TaskStateBase& task) {
+  ++steps_;
+  if (!change_points_.empty() && change_points_.count(steps_)) {
+    // PCT change point: the task running now drops below every other.
+    priorities_[task.number()] = --lowest_priority_;
+  }
+  record(TraceKind::kStep, &task, "");
+}
+
+void RunHooks::on_suspend(TaskStateBase& task) {
+  if (!inject_.cancel || injecting_ || injections_ >= inject_.max_per_run) return;
+  if (inject_.spare_main && task.number() == 1) return;
+  if (!inject_random_.chance(inject_.rate)) return;
+  ++injections_;
+  injecting_ = true;  // the cancel below may suspend nothing, but be safe
+  detio::internal::TimeoutScope* scope = task.innermost_timeout();
+  if (inject_.early_timeouts && scope && scope->expire_now()) {
+    record(TraceKind::kInjection, &task, "timeout expired early");
+  } else {
+    record(TraceKind::kInjection, &task, "cancel");
+    task.cancel_task("injected by detio::sim");
+  }
+  injecting_ = false;
+}
+
+void RunHooks::on_cancel(TaskStateBase& task, std::string_view message) {
+  record(TraceKind::kCancel, &task, std::string(message));
+}
+
+void RunHooks::on_finish(TaskStateBase& task) {
+  const char* how = task.cancelled() ? "cancelled" : task.failed() ? "failed" : "ok";
+  record(TraceKind::kFinish, &task, how);
+}
+
+void RunHooks::on_timer(TimePoint due) {
+  trace_.record(TraceEvent{loop_.now(), TraceKind::kTimer, 0, 0,
+                           fmt::format("due {}", due.time_since_epoch().count())});
+}
+
+TimePoint RunHooks::timer_deadline(TimePoint, TimePoint when) {
+  if (explore_.timer_slack <= Duration::zero()) return when;
+  Duration slack = schedule_random_.duration(Duration::zero(), explore_.timer_slack);
+  return detio::internal::deadline_after(when, slack);
+}
+
+std::uint64_t RunHooks::timer_sequence(std::uint64_t counter) {
+  // Random keys order the timers due at one instant; the counter in the low
+  // bits keeps keys unique.
+  if (!explore_.shuffle_same_instant) return counter;
+  return (schedule_random_.next_u64() << 24) | (counter & 0xffffff);
+}
+
+std::uint64_t RunHooks::pct_priority(std::uint64_t task) {
+  auto it = priorities_.find(task);
+  if (it == priorities_.end()) {
+    // Initial priorities sit above every priority a change point assigns.
+    it = priorities_.emplace(task, kFirstDemoted + 1 + (schedule_random_.next_u64() >> 2)).first;
+  }
+  return it->second;
+}
+
+void RunHooks::order_batch(detio::internal::ReadyList& batch) {
+  if (explore_.ready_order == ReadyOrder::kFifo) return;
+  std::vector<ReadyNode*> nodes;
+  std::vector<std::size_t> task_slots;
+  while (ReadyNode* n = batch.pop_front()) {
+    if (TaskStateBase::task_of_step(n)) task_slots.push_back(nodes.size());
+    nodes.push_back(n);
+  }
+  // Only task steps move, among the slots task steps had; callbacks and
+  // timers keep their places.
+  std::vector<ReadyNode*> steps;
+  for (std::size_t slot : task_slots) steps.push_back(nodes[slot]);
+  if (explore_.ready_order == ReadyOrder::kRandom) {
+    for (std::size_t i = steps.size(); i > 1; --i) {
+      std::swap(steps[i - 1], steps[static_cast<std::size_t>(schedule_random_.uniform(0, static_cast<std::int64_t>(i - 1)))]);
+    }
+  } else {
+    std::stable_sort(steps.begin(), steps.end(), [&](ReadyNode* a, ReadyNode* b) {
+      return pct_priority(TaskStateBase::task_of_step(a)->number()) >
+             pct_priority(TaskStateBase::task_of_step(b)->number());
+    });
+  }
+  for (std::size_t i = 0; i < task_slots.size(); ++i) nodes[task_slots[i]] = steps[i];
+  for (ReadyNode* n : nodes) batch.push_back(n);
+}
+
+}  // namespace detio::sim::internal

@@ -1,0 +1,178 @@
+#include "detio/sim/trace.h"
+
+#include <fmt/format.h>
+
+#include "detio/errors.h"
+#include "detio/internal/task_state.h"
+#include "detio/sim/run.h"
+
+namespace detio::sim {
+namespace {
+
+constexpr std::uint64_t kFnvPrime = 0x100000001b3ULL;
+
+void mix(std::uint64_t& h, std::uint64_t value) noexcept {
+  for (int i = 0; i < 8; ++i) {
+    h ^= (value >> (8 * i)) & 0xff;
+    h *= kFnvPrime;
+  }
+}
+
+void mix(std::uint64_t& h, std::string_view bytes) noexcept {
+  mix(h, bytes.size());
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= kFnvPrime;
+  }
+}
+
+double seconds(TimePoint t) { return std::chrono::duration<double>(t.time_since_epoch()).count(); }
+
+std::string json_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view to_string(TraceKind kind) noexcept {
+  switch (kind) {
+    case TraceKind::kSpawn:
+      return "spawn";
+    case TraceKind::kStep:
+      return "step";
+    case TraceKind::kCancel:
+      return "cancel";
+    case TraceKind::kFinish:
+      return "finish";
+    case TraceKind::kTimer:
+      return "timer";
+    case TraceKind::kNet:
+      return "net";
+    case TraceKind::kFault:
+      return "fault";
+    case TraceKind::kInjection:
+      return "inject";
+    case TraceKind::kLog:
+      return "log";
+  }
+  return "?";
+}
+
+void Trace::record(TraceEvent event) {
+  mix(hash_, static_cast<std::uint64_t>(event.time.time_since_epoch().count()));
+  mix(hash_, static_cast<std::uint64_t>(event.kind));
+  mix(hash_, event.node);
+  mix(hash_, event.task);
+  mix(hash_, event.detail);
+  ++count_;
+  if (keep_events_ && (keep_steps_ || event.kind != TraceKind::kStep)) events_.push_back(std::move(event));
+}
+
+void Trace::clear() {
+  hash_ = 0xcbf29ce484222325ULL;
+  count_ = 0;
+  events_.clear();
+  node_names_.clear();
+  task_names_.clear();
+}
+
+std::string Trace::node_name(std::uint32_t node) const {
+  auto it = node_names_.find(node);
+  if (it != node_names_.end()) return it->second;
+  return node == 0 ? "main" : fmt::format("node{}", node);
+}
+
+std::string Trace::task_name(std::uint64_t task) const {
+  auto it = task_names_.find(task);
+  if (it != task_names_.end()) return it->second;
+  return task == 0 ? "-" : fmt::format("Task-{}", task);
+}
+
+std::string Trace::text() const {
+  std::string out;
+  for (const TraceEvent& e : events_) {
+    out += fmt::format("[{:12.6f}s] {} {} {}", seconds(e.time), node_name(e.node), task_name(e.task), to_string(e.kind));
+    if (!e.detail.empty()) out += " " + e.detail;
+    out += '\n';
+  }
+  return out;
+}
+
+std::string Trace::chrome_json() const {
+  // pid = node, tid = task (0: the node's own track for network events).
+  std::string out = "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[";
+  bool first = true;
+  auto add = [&](const std::string& item) {
+    if (!first) out += ',';
+    first = false;
+    out += item;
+  };
+  std::map<std::uint32_t, bool> nodes;
+  std::map<std::uint64_t, std::uint32_t> tasks;
+  for (const TraceEvent& e : events_) {
+    nodes[e.node] = true;
+    if (e.task != 0) tasks.emplace(e.task, e.node);
+  }
+  for (const auto& [node, unused] : nodes) {
+    add(fmt::format(R"({{"name":"process_name","ph":"M","pid":{},"tid":0,"args":{{"name":"{}"}}}})", node,
+                    json_escape(node_name(node))));
+  }
+  for (const auto& [task, node] : tasks) {
+    add(fmt::format(R"({{"name":"thread_name","ph":"M","pid":{},"tid":{},"args":{{"name":"{}"}}}})", node, task,
+                    json_escape(task_name(task))));
+  }
+  for (const TraceEvent& e : events_) {
+    const double us = std::chrono::duration<double, std::micro>(e.time.time_since_epoch()).count();
+    const std::string name = json_escape(e.detail.empty() ? std::string(to_string(e.kind)) : e.detail);
+    const char* phase = e.kind == TraceKind::kSpawn ? "B" : e.kind == TraceKind::kFinish ? "E" : "i";
+    // A task stays on the track of the node it was spawned on.
+    auto owner = tasks.find(e.task);
+    const std::uint32_t pid = owner != tasks.end() ? owner->second : e.node;
+    std::string item = fmt::format(R"({{"name":"{}","cat":"{}","ph":"{}","ts":{:.3f},"pid":{},"tid":{})", name,
+                                   to_string(e.kind), phase, us, pid, e.task);
+    if (*phase == 'i') item += R"(,"s":"t")";
+    item += '}';
+    add(item);
+  }
+  out += "]}\n";
+  return out;
+}
+
+void log(std::string_view message) {
+  internal::Simulation* sim = internal::Simulation::current();
+  if (!sim) return;
+  detio::internal::TaskStateBase* task = detio::internal::current_task_state();
+  sim->record(TraceKind::kLog, task, std::string(message));
+}
+
+Trace& current_trace() {
+  internal::Simulation* sim = internal::Simulation::current();
+  if (!sim) throw RuntimeError("detio::sim::current_trace() outside a simulation run");
+  return sim->trace();
+}
+
+}  // namespace detio::sim
