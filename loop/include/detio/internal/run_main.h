@@ -2,8 +2,9 @@
 // the loop until it finishes, cancel what is left and let it unwind, then
 // free every frame. A Backend provides one verb:
 //   bool poll(LoopCore&, std::optional<TimePoint> deadline)
-// called when nothing is ready; it waits for I/O or the deadline and returns
-// false if no event can ever arrive again.
+// called on every iteration; it waits for I/O until the deadline (not at
+// all when work is ready: the deadline is then now()) and returns false if
+// no event can ever arrive again.
 #pragma once
 
 #include <vector>
@@ -16,7 +17,14 @@ namespace detio::internal {
 template <class Backend, class Done>
 bool drive_until(LoopCore& loop, Backend& backend, Done&& done) {
   while (!done()) {
-    if (!loop.has_ready() && !backend.poll(loop, loop.next_deadline())) return false;
+    if (loop.has_ready()) {
+      // Work is ready: still look at I/O, without waiting (a deadline of
+      // now), as asyncio's _run_once does, so that busy tasks starve
+      // neither the sockets nor the real clock. A no-op under sim.
+      backend.poll(loop, loop.now());
+    } else if (!backend.poll(loop, loop.next_deadline())) {
+      return false;
+    }
     loop.run_once();
   }
   return true;

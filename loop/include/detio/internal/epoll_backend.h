@@ -1,0 +1,98 @@
+// The real backend: a LoopCore driven by epoll and CLOCK_MONOTONIC (time 0
+// is the loop's start), the Network of real non-blocking TCP sockets, the
+// threadsafe inbox (an eventfd) and the worker pool for to_thread.
+//
+// Readiness is level-triggered: a transport reads once per EPOLLIN (into one
+// buffer shared by the whole loop) and writes on EPOLLOUT only while it has
+// bytes queued. Each fd has at most one registration, whose mask follows
+// what its owner wants (ADD when it first wants something, MOD on changes,
+// DEL when it wants nothing), and the event carries a generation number so
+// that an event for a closed fd cannot reach a newer owner of that number.
+//
+// poll() is the backend verb of detio/internal/run_main.h. It returns false
+// only when nothing can ever happen again: no timer, no open socket, no
+// worker job in flight, nothing posted and no LoopHandle alive.
+#pragma once
+
+#include <sys/epoll.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "detio/internal/intrusive_list.h"
+#include "detio/internal/io_object.h"
+#include "detio/internal/loop_core.h"
+#include "detio/task_handle.h"
+#include "detio/transport.h"
+
+namespace detio::internal {
+
+class ThreadsafeInbox;
+class WorkerPool;
+
+class EpollBackend final : public Network {
+ public:
+  static constexpr std::size_t kReadBufferSize = 64 * 1024;
+
+  EpollBackend();
+  EpollBackend(const EpollBackend&) = delete;
+  ~EpollBackend() override;
+
+  // The real loop running on this thread, or nullptr.
+  static EpollBackend* current() noexcept;
+
+  LoopCore& loop() noexcept { return loop_; }
+
+  // Drives the loop until `main` is done, then cancels and frees the rest
+  // (asyncio.run). Throws RuntimeError if main can never finish.
+  void run_main(const TaskHandleBase& main);
+
+  // The backend verb: wait for I/O until `deadline` (not at all if it has
+  // passed), dispatch the events, and move the clock.
+  bool poll(LoopCore& loop, std::optional<TimePoint> deadline);
+
+  // --- fd registration, for transports, listeners and connects ---
+  // Changes fd's epoll mask from `from` to `to` (0 means unregistered).
+  void set_interest(int fd, IoHandler* handler, std::uint32_t from, std::uint32_t to);
+  void add_object(IoObject* object) noexcept;
+  void remove_object(IoObject* object) noexcept;
+  // A scratch buffer for reads; valid until the next read.
+  char* read_buffer() noexcept { return read_buffer_.get(); }
+
+  // --- threads ---
+  const std::shared_ptr<ThreadsafeInbox>& inbox() const noexcept { return inbox_; }
+  WorkerPool& workers();
+
+  // --- Network ---
+  Task<std::shared_ptr<Transport>> connect(std::string host, std::uint16_t port) override;
+  std::unique_ptr<Listener> listen(std::string host, std::uint16_t port, int backlog,
+                                   Acceptor& acceptor) override;
+
+ private:
+  struct Slot {
+    IoHandler* handler = nullptr;
+    std::uint32_t generation = 0;
+  };
+
+  TimePoint clock() const noexcept;
+  bool nothing_can_happen() const;
+
+  LoopCore loop_;
+  LoopCore::Scope scope_;
+  EpollBackend* previous_;
+  int epoll_fd_ = -1;
+  std::int64_t start_ns_ = 0;
+  std::vector<Slot> slots_;  // by fd
+  std::uint32_t next_generation_ = 0;
+  IntrusiveList<IoObject> objects_;
+  std::size_t object_count_ = 0;
+  std::unique_ptr<char[]> read_buffer_;
+  std::vector<epoll_event> events_;
+  std::shared_ptr<ThreadsafeInbox> inbox_;
+  std::unique_ptr<WorkerPool> workers_;
+};
+
+}  // namespace detio::internal

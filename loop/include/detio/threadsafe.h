@@ -1,0 +1,282 @@
+// Handing work to a real detio loop from other threads (asyncio's
+// loop.call_soon_threadsafe and asyncio.run_coroutine_threadsafe).
+//
+//   detio::LoopHandle loop = detio::get_running_loop();   // on the loop
+//   std::thread t([loop] {
+//     loop.call_soon_threadsafe([] { /* runs on the loop thread */ });
+//     detio::ConcurrentFuture<int> f = detio::run_coroutine_threadsafe(work(), loop);
+//     int v = f.get();                                      // blocks this thread
+//   });
+//
+// A LoopHandle is a cheap, copyable, thread-safe reference; it may outlive
+// the loop, after which posting throws RuntimeError("Event loop is closed").
+// While any handle is alive the loop does not conclude that main can never
+// finish (another thread may still post). Callbacks run on the loop thread
+// in posting order, like call_soon callbacks. Real backend only: the
+// simulator has no threads (get_running_loop throws RuntimeError there).
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+#include "detio/errors.h"
+#include "detio/internal/ready_node.h"
+#include "detio/internal/task_state.h"
+#include "detio/internal/threadsafe_inbox.h"
+#include "detio/task.h"
+#include "detio/task_handle.h"
+
+namespace detio {
+
+class LoopHandle;
+
+namespace internal {
+
+// f() on the loop thread; exceptions are reported, as asyncio's handles do.
+template <class F>
+struct ThreadsafeCall final : ReadyNode {
+  explicit ThreadsafeCall(F f) : ReadyNode(&ThreadsafeCall::fire), fn(std::move(f)) {}
+  static void fire(ReadyNode* n, Action a) {
+    std::unique_ptr<ThreadsafeCall> self(static_cast<ThreadsafeCall*>(n));
+    if (a != Action::kRun) return;
+    try {
+      self->fn();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "detio: exception in call_soon_threadsafe callback: %s\n", e.what());
+    } catch (...) {
+      std::fprintf(stderr, "detio: exception in call_soon_threadsafe callback\n");
+    }
+  }
+  F fn;
+};
+
+// Throws RuntimeError if the loop is closed (the node is then deleted).
+void post_or_throw(ThreadsafeInbox& inbox, ReadyNode* node, void (*destroy)(ReadyNode*));
+
+// The state shared by a ConcurrentFuture and the loop task reporting to it.
+template <class T>
+struct ConcurrentState {
+  std::mutex mutex;
+  std::condition_variable settled_cv;
+  bool settled = false;
+  bool cancelled = false;
+  std::optional<ResultOf<T>> value;
+  std::exception_ptr error;
+  std::shared_ptr<ThreadsafeInbox> inbox;
+  // Loop thread only: the reporting task while it runs.
+  TaskStateBase* task = nullptr;
+
+  template <class... V>
+  void set_value(V&&... v) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (settled) return;
+      value.emplace(std::forward<V>(v)...);
+      settled = true;
+    }
+    settled_cv.notify_all();
+  }
+  void set_error(std::exception_ptr e) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (settled) return;
+      error = std::move(e);
+      settled = true;
+    }
+    settled_cv.notify_all();
+  }
+};
+
+// Owned by the reporting coroutine's frame (as a parameter, so it is
+// destroyed with the frame even if the body never ran): unlinks the task
+// and fails the future if the loop ended first.
+template <class T>
+class ReportLink {
+ public:
+  explicit ReportLink(std::shared_ptr<ConcurrentState<T>> s) noexcept : state(std::move(s)) {}
+  ReportLink(ReportLink&& o) noexcept : state(std::move(o.state)) {}
+  ReportLink(const ReportLink&) = delete;
+  ~ReportLink() {
+    if (!state) return;
+    state->task = nullptr;
+    state->set_error(std::make_exception_ptr(CancelledError("the loop ended before the coroutine finished")));
+  }
+  std::shared_ptr<ConcurrentState<T>> state;
+};
+
+template <class T>
+Task<void> report_to(Task<T> task, ReportLink<T> link) {
+  try {
+    if constexpr (std::is_void_v<T>) {
+      co_await std::move(task);
+      link.state->set_value();
+    } else {
+      link.state->set_value(co_await std::move(task));
+    }
+  } catch (...) {
+    link.state->set_error(std::current_exception());
+  }
+}
+
+template <class T>
+struct StartCoroutine final : ReadyNode {
+  StartCoroutine(Task<T> t, std::shared_ptr<ConcurrentState<T>> s)
+      : ReadyNode(&StartCoroutine::fire), task(std::move(t)), state(std::move(s)) {}
+  static void fire(ReadyNode* n, Action a) {
+    std::unique_ptr<StartCoroutine> self(static_cast<StartCoroutine*>(n));
+    if (a != Action::kRun) {
+      self->state->set_error(std::make_exception_ptr(RuntimeError("Event loop is closed")));
+      return;
+    }
+    std::shared_ptr<ConcurrentState<T>> state = self->state;
+    TaskHandle<void> h = create_task(report_to<T>(std::move(self->task), ReportLink<T>(state)));
+    if (!h.done()) state->task = &h.state();
+  }
+  Task<T> task;
+  std::shared_ptr<ConcurrentState<T>> state;
+};
+
+template <class T>
+struct CancelCoroutine final : ReadyNode {
+  explicit CancelCoroutine(std::shared_ptr<ConcurrentState<T>> s)
+      : ReadyNode(&CancelCoroutine::fire), state(std::move(s)) {}
+  static void fire(ReadyNode* n, Action a) {
+    std::unique_ptr<CancelCoroutine> self(static_cast<CancelCoroutine*>(n));
+    if (a == Action::kRun && self->state->task) self->state->task->cancel_task("");
+  }
+  std::shared_ptr<ConcurrentState<T>> state;
+};
+
+}  // namespace internal
+
+// A thread-safe reference to a running real loop.
+class LoopHandle {
+ public:
+  LoopHandle() noexcept = default;
+  explicit LoopHandle(std::shared_ptr<internal::ThreadsafeInbox> inbox) noexcept : inbox_(std::move(inbox)) {
+    if (inbox_) inbox_->add_handle();
+  }
+  LoopHandle(const LoopHandle& o) noexcept : LoopHandle(o.inbox_) {}
+  LoopHandle(LoopHandle&& o) noexcept : inbox_(std::move(o.inbox_)) {}
+  LoopHandle& operator=(LoopHandle o) noexcept {
+    std::swap(inbox_, o.inbox_);
+    return *this;
+  }
+  ~LoopHandle() {
+    if (inbox_) inbox_->drop_handle();
+  }
+
+  bool valid() const noexcept { return static_cast<bool>(inbox_); }
+
+  // Runs f() on the loop thread soon (any thread may call this).
+  template <class F>
+  void call_soon_threadsafe(F f) const {
+    auto* node = new internal::ThreadsafeCall<F>(std::move(f));
+    internal::post_or_throw(inbox(), node,
+                            [](internal::ReadyNode* n) { delete static_cast<internal::ThreadsafeCall<F>*>(n); });
+  }
+
+  internal::ThreadsafeInbox& inbox() const {
+    if (!inbox_) throw RuntimeError("empty detio::LoopHandle");
+    return *inbox_;
+  }
+  const std::shared_ptr<internal::ThreadsafeInbox>& inbox_ptr() const noexcept { return inbox_; }
+
+ private:
+  std::shared_ptr<internal::ThreadsafeInbox> inbox_;
+};
+
+// The real loop running on this thread. Throws RuntimeError outside one,
+// and under the simulator.
+LoopHandle get_running_loop();
+
+template <class F>
+void call_soon_threadsafe(const LoopHandle& loop, F f) {
+  loop.call_soon_threadsafe(std::move(f));
+}
+
+// The result of run_coroutine_threadsafe (concurrent.futures.Future): wait
+// for it from any thread but the loop's.
+template <class T>
+class ConcurrentFuture {
+ public:
+  ConcurrentFuture() = default;
+  explicit ConcurrentFuture(std::shared_ptr<internal::ConcurrentState<T>> state) : state_(std::move(state)) {}
+
+  bool valid() const noexcept { return static_cast<bool>(state_); }
+  bool done() const {
+    std::lock_guard<std::mutex> lock(state().mutex);
+    return state_->settled;
+  }
+  bool cancelled() const {
+    std::lock_guard<std::mutex> lock(state().mutex);
+    return state_->cancelled;
+  }
+  void wait() const {
+    std::unique_lock<std::mutex> lock(state().mutex);
+    state_->settled_cv.wait(lock, [&] { return state_->settled; });
+  }
+  // True if it settled within `d`.
+  template <class Rep, class Period>
+  bool wait_for(std::chrono::duration<Rep, Period> d) const {
+    std::unique_lock<std::mutex> lock(state().mutex);
+    return state_->settled_cv.wait_for(lock, d, [&] { return state_->settled; });
+  }
+  // Blocks until settled; returns the value (a copy, or moved out if T is
+  // move-only) or throws the coroutine's exception / CancelledError.
+  T get() {
+    wait();
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    if (state_->cancelled) throw CancelledError();
+    if (state_->error) std::rethrow_exception(state_->error);
+    if constexpr (!std::is_void_v<T>) {
+      if constexpr (std::is_copy_constructible_v<T>) {
+        return *state_->value;
+      } else {
+        return std::move(*state_->value);
+      }
+    }
+  }
+  // Settles the future as cancelled at once and cancels the task on its
+  // loop; false if it had already settled.
+  bool cancel() {
+    {
+      std::lock_guard<std::mutex> lock(state().mutex);
+      if (state_->settled) return false;
+      state_->settled = true;
+      state_->cancelled = true;
+    }
+    state_->settled_cv.notify_all();
+    auto* node = new internal::CancelCoroutine<T>(state_);
+    if (!state_->inbox->post(node)) delete node;
+    return true;
+  }
+
+ private:
+  internal::ConcurrentState<T>& state() const {
+    if (!state_) throw InvalidStateError("empty detio::ConcurrentFuture");
+    return *state_;
+  }
+  std::shared_ptr<internal::ConcurrentState<T>> state_;
+};
+
+// Runs `task` as a new task on `loop`; any thread may call this.
+template <class T>
+ConcurrentFuture<T> run_coroutine_threadsafe(Task<T> task, const LoopHandle& loop) {
+  if (!task.valid()) throw InvalidStateError("run_coroutine_threadsafe: empty or already awaited detio::Task");
+  auto state = std::make_shared<internal::ConcurrentState<T>>();
+  state->inbox = loop.inbox_ptr();
+  auto* node = new internal::StartCoroutine<T>(std::move(task), state);
+  internal::post_or_throw(loop.inbox(), node,
+                          [](internal::ReadyNode* n) { delete static_cast<internal::StartCoroutine<T>*>(n); });
+  return ConcurrentFuture<T>(std::move(state));
+}
+
+}  // namespace detio

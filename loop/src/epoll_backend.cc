@@ -1,0 +1,197 @@
+#include "detio/internal/epoll_backend.h"
+
+#include <sys/epoll.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+
+#include "detio/errors.h"
+#include "detio/internal/epoll_listener.h"
+#include "detio/internal/run_main.h"
+#include "detio/internal/socket_errors.h"
+#include "detio/internal/threadsafe_inbox.h"
+#include "detio/internal/worker_pool.h"
+
+namespace detio::internal {
+namespace {
+
+constexpr std::size_t kMaxEvents = 256;
+// The inbox's eventfd is told apart from sockets by this generation.
+constexpr std::uint32_t kInboxGeneration = 0;
+
+thread_local EpollBackend* current_backend = nullptr;
+
+std::int64_t monotonic_ns() noexcept {
+  timespec ts;
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+LoopCore& check_not_nested(LoopCore& loop) {
+  if (LoopCore::current()) throw RuntimeError("detio::run() cannot be called from a running event loop");
+  return loop;
+}
+
+std::uint64_t pack(int fd, std::uint32_t generation) noexcept {
+  return (static_cast<std::uint64_t>(generation) << 32) | static_cast<std::uint32_t>(fd);
+}
+
+}  // namespace
+
+EpollBackend::EpollBackend()
+    : scope_(check_not_nested(loop_)),
+      previous_(current_backend),
+      start_ns_(monotonic_ns()),
+      read_buffer_(new char[kReadBufferSize]),
+      events_(kMaxEvents),
+      inbox_(std::make_shared<ThreadsafeInbox>()) {
+  epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
+  if (epoll_fd_ < 0) throw_socket_error(errno, "epoll_create1");
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.u64 = pack(inbox_->fd(), kInboxGeneration);
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, inbox_->fd(), &ev) < 0) {
+    const int err = errno;
+    ::close(epoll_fd_);
+    throw_socket_error(err, "epoll_ctl(eventfd)");
+  }
+  loop_.set_network(this);
+  current_backend = this;
+}
+
+EpollBackend::~EpollBackend() {
+  // Frames first (they close their sockets and cancel their thread jobs
+  // while everything is still there), then what nobody closed, then the
+  // threads.
+  loop_.shutdown();
+  inbox_->close();
+  objects_.for_each([](IoObject* o) {
+    o->unlink();
+    o->backend_gone();
+  });
+  object_count_ = 0;
+  workers_.reset();
+  loop_.shutdown();  // jobs discarded above may have queued nothing, but be sure
+  loop_.set_network(nullptr);
+  ::close(epoll_fd_);
+  current_backend = previous_;
+}
+
+EpollBackend* EpollBackend::current() noexcept { return current_backend; }
+
+WorkerPool* current_worker_pool() {
+  EpollBackend* backend = EpollBackend::current();
+  return backend ? &backend->workers() : nullptr;
+}
+
+WorkerPool& EpollBackend::workers() {
+  if (!workers_) workers_ = std::make_unique<WorkerPool>(inbox_, WorkerPool::default_max_threads());
+  return *workers_;
+}
+
+TimePoint EpollBackend::clock() const noexcept { return TimePoint(Duration(monotonic_ns() - start_ns_)); }
+
+void EpollBackend::add_object(IoObject* object) noexcept {
+  objects_.push_back(object);
+  ++object_count_;
+}
+
+void EpollBackend::remove_object(IoObject* object) noexcept {
+  if (!object->linked()) return;
+  object->unlink();
+  --object_count_;
+}
+
+void EpollBackend::set_interest(int fd, IoHandler* handler, std::uint32_t from, std::uint32_t to) {
+  if (from == to) return;
+  if (static_cast<std::size_t>(fd) >= slots_.size()) slots_.resize(static_cast<std::size_t>(fd) + 64);
+  Slot& slot = slots_[static_cast<std::size_t>(fd)];
+  epoll_event ev{};
+  ev.events = to;
+  int op;
+  if (from == 0) {
+    op = EPOLL_CTL_ADD;
+    // Generation 0 marks the inbox; sockets never get it.
+    if (++next_generation_ == kInboxGeneration) ++next_generation_;
+    slot = Slot{handler, next_generation_};
+  } else if (to == 0) {
+    op = EPOLL_CTL_DEL;
+  } else {
+    op = EPOLL_CTL_MOD;
+  }
+  ev.data.u64 = pack(fd, slot.generation);
+  if (::epoll_ctl(epoll_fd_, op, fd, &ev) < 0) {
+    const int err = errno;
+    if (op == EPOLL_CTL_DEL) {
+      slot = Slot{};
+      return;
+    }
+    throw_socket_error(err, "epoll_ctl");
+  }
+  if (op == EPOLL_CTL_DEL) slot = Slot{};
+}
+
+bool EpollBackend::nothing_can_happen() const {
+  if (object_count_ > 0 || inbox_->has_handles() || inbox_->has_pending()) return false;
+  return !workers_ || workers_->in_flight() == 0;
+}
+
+bool EpollBackend::poll(LoopCore& loop, std::optional<TimePoint> deadline) {
+  int timeout_ms = -1;
+  if (deadline) {
+    const TimePoint now = clock();
+    if (*deadline <= now) {
+      timeout_ms = 0;
+    } else {
+      // Round up: waking before the deadline would only spin.
+      const auto wait = std::chrono::ceil<std::chrono::milliseconds>(*deadline - now).count();
+      timeout_ms = wait > INT_MAX ? INT_MAX : static_cast<int>(wait);
+    }
+  } else if (nothing_can_happen()) {
+    return false;
+  }
+  const int n = ::epoll_wait(epoll_fd_, events_.data(), static_cast<int>(events_.size()), timeout_ms);
+  const int err = errno;
+  loop.set_now(clock());
+  if (n < 0) {
+    if (err == EINTR) return true;
+    throw_socket_error(err, "epoll_wait");
+  }
+  for (int i = 0; i < n; ++i) {
+    const std::uint64_t data = events_[i].data.u64;
+    const int fd = static_cast<int>(static_cast<std::uint32_t>(data));
+    const auto generation = static_cast<std::uint32_t>(data >> 32);
+    if (generation == kInboxGeneration) {
+      inbox_->drain_into(loop);
+      continue;
+    }
+    // A registration removed earlier in this batch (fd closed, maybe
+    // reused) does not match any more: skip its stale event.
+    if (static_cast<std::size_t>(fd) >= slots_.size()) continue;
+    const Slot& slot = slots_[static_cast<std::size_t>(fd)];
+    if (slot.generation != generation || !slot.handler) continue;
+    slot.handler->on_io(events_[i].events);
+  }
+  return true;
+}
+
+void EpollBackend::run_main(const TaskHandleBase& main) {
+  const bool finished = drive_until(loop_, *this, [&] { return main.done(); });
+  if (!finished) {
+    loop_.shutdown();
+    throw RuntimeError("detio::run: main task " + main.get_name() +
+                       " can never finish: no task is ready, and no timer, socket, thread or LoopHandle "
+                       "can wake one");
+  }
+  cancel_remaining_tasks(loop_, *this);
+  loop_.shutdown();
+}
+
+std::unique_ptr<Listener> EpollBackend::listen(std::string host, std::uint16_t port, int backlog,
+                                               Acceptor& acceptor) {
+  return EpollListener::open(*this, host, port, backlog, acceptor);
+}
+
+}  // namespace detio::internal

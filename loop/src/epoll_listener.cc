@@ -1,0 +1,116 @@
+#include "detio/internal/epoll_listener.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "detio/internal/epoll_backend.h"
+#include "detio/internal/epoll_transport.h"
+#include "detio/internal/resolver.h"
+#include "detio/internal/socket_errors.h"
+
+namespace detio::internal {
+
+std::unique_ptr<EpollListener> EpollListener::open(EpollBackend& backend, const std::string& host,
+                                                   std::uint16_t port, int backlog, Acceptor& acceptor) {
+  std::vector<ResolvedAddress> addresses;
+  if (std::optional<ResolvedAddress> literal = numeric_address(host, port)) {
+    addresses.push_back(*literal);
+  } else {
+    addresses = resolve_blocking(host, port, /*passive=*/true);
+  }
+  const ResolvedAddress& address = addresses.front();
+  const int fd = ::socket(address.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw_socket_error(errno, "socket");
+  const int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  const std::string where = address.to_socket_address().to_string();
+  if (::bind(fd, address.get(), address.length) < 0) {
+    const int err = errno;
+    ::close(fd);
+    throw_socket_error(err, "bind " + where);
+  }
+  if (::listen(fd, backlog) < 0) {
+    const int err = errno;
+    ::close(fd);
+    throw_socket_error(err, "listen " + where);
+  }
+  return std::make_unique<EpollListener>(backend, fd, backlog, acceptor);
+}
+
+EpollListener::EpollListener(EpollBackend& backend, int fd, int backlog, Acceptor& acceptor)
+    : backend_(&backend), fd_(fd), backlog_(backlog > 0 ? backlog : 1), acceptor_(acceptor) {
+  sockaddr_storage a{};
+  socklen_t len = sizeof a;
+  if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) == 0)
+    address_ = to_socket_address(reinterpret_cast<sockaddr*>(&a), len);
+  backend_->add_object(this);
+  set_accepting(true);
+}
+
+EpollListener::~EpollListener() { close(); }
+
+void EpollListener::close() {
+  if (fd_ < 0) return;
+  retry_timer_.cancel();
+  set_accepting(false);
+  if (backend_) backend_->remove_object(this);
+  ::close(fd_);
+  fd_ = -1;
+}
+
+void EpollListener::backend_gone() noexcept {
+  retry_timer_.cancel();
+  if (fd_ >= 0) {
+    if (accepting_) backend_->set_interest(fd_, this, EPOLLIN, 0);
+    accepting_ = false;
+    ::close(fd_);
+    fd_ = -1;
+  }
+  backend_ = nullptr;
+}
+
+void EpollListener::set_accepting(bool on) {
+  if (on == accepting_ || fd_ < 0 || !backend_) return;
+  const std::uint32_t readable = EPOLLIN;
+  backend_->set_interest(fd_, this, on ? 0 : readable, on ? readable : 0);
+  accepting_ = on;
+}
+
+void EpollListener::resume_accepting() { set_accepting(true); }
+
+void EpollListener::on_io(std::uint32_t) {
+  for (int i = 0; i < backlog_ && fd_ >= 0; ++i) {
+    sockaddr_storage peer{};
+    socklen_t len = sizeof peer;
+    const int fd = ::accept4(fd_, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      const int err = errno;
+      if (err == EAGAIN || err == EWOULDBLOCK) return;
+      if (err == EINTR || err == ECONNABORTED || err == EPROTO) continue;
+      if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
+        // Out of resources: the pending connection stays in the backlog;
+        // stop polling the socket for a while rather than spin.
+        std::fprintf(stderr, "detio: accept: %s; retrying in 1 s\n", std::strerror(err));
+        set_accepting(false);
+        backend_->loop().call_at(&retry_timer_, backend_->loop().now() + kAcceptRetryDelay);
+        return;
+      }
+      std::fprintf(stderr, "detio: accept: %s\n", std::strerror(err));
+      return;
+    }
+    const int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    std::shared_ptr<EpollTransport> transport =
+        EpollTransport::create(*backend_, fd, to_socket_address(reinterpret_cast<sockaddr*>(&peer), len));
+    acceptor_.accept(std::move(transport));
+  }
+}
+
+}  // namespace detio::internal
