@@ -27,6 +27,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <ostream>
 #include <detio/detio.h>
 #include <detio/internal/loop_core.h>
 #include <string>
@@ -47,6 +48,8 @@ inline const char* backend_name(Backend b) {
   }
   return "?";
 }
+
+inline void PrintTo(Backend b, std::ostream* os) { *os << backend_name(b); }
 
 inline bool is_real(Backend b) { return b != Backend::kSim; }
 

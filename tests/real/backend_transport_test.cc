@@ -1,0 +1,275 @@
+// The Transport/Protocol seam (detio/transport.h) written once and run on
+// the simulated network and on real sockets: the order of protocol events,
+// connection_lost exactly once, abort as a reset, watermarks, pause_reading,
+// bytes that arrive before a protocol is attached, and no-ops after loss.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <detio/detio.h>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "../support/backends.h"
+#include "../support/outcomes.h"
+
+using namespace std::chrono_literals;
+using detio::Task;
+using detio::Transport;
+
+namespace {
+
+class TransportTest : public detio_test::BackendTest {};
+
+// Records every protocol event; `changed` is set on each.
+struct Recorder final : detio::Protocol {
+  Transport* transport = nullptr;
+  std::string data;
+  std::vector<std::string> events;
+  int losses = 0;
+  int pauses = 0;
+  int resumes = 0;
+  std::string loss;
+  bool keep_open_on_eof = true;
+  detio::Event changed;
+
+  void connection_made(Transport& t) override {
+    transport = &t;
+    events.push_back("made");
+  }
+  void data_received(std::string_view d) override {
+    if (events.empty() || events.back() != "data") events.push_back("data");
+    data += d;
+    changed.set();
+  }
+  bool eof_received() override {
+    events.push_back("eof");
+    changed.set();
+    return keep_open_on_eof;
+  }
+  void connection_lost(std::exception_ptr e) override {
+    ++losses;
+    loss = detio_test::describe_error(e);
+    events.push_back("lost:" + loss);
+    changed.set();
+  }
+  void pause_writing() override { ++pauses; }
+  void resume_writing() override {
+    ++resumes;
+    changed.set();
+  }
+  template <class Pred>
+  Task<void> until(Pred pred) {
+    while (!pred()) {
+      changed.clear();
+      co_await changed.wait();
+    }
+  }
+};
+
+struct Collector final : detio::Acceptor {
+  std::vector<std::shared_ptr<Transport>> accepted;
+  detio::Event arrived;
+  void accept(std::shared_ptr<Transport> t) override {
+    accepted.push_back(std::move(t));
+    arrived.set();
+  }
+};
+
+// A connected pair: client transport and the server's accepted transport,
+// neither with a protocol yet.
+struct Pair {
+  std::unique_ptr<detio::Listener> listener;
+  std::unique_ptr<Collector> collector;
+  std::shared_ptr<Transport> client;
+  std::shared_ptr<Transport> server;
+};
+
+Task<Pair> connect_pair(std::string host) {
+  Pair p;
+  p.collector = std::make_unique<Collector>();
+  p.listener = detio::running_network().listen(host, 0, 16, *p.collector);
+  p.client = co_await detio::running_network().connect(host, p.listener->address().port);
+  co_await p.collector->arrived.wait();
+  p.server = p.collector->accepted.front();
+  co_return p;
+}
+
+TEST_P(TransportTest, EventsArriveInOrderAndConnectionLostOnce) {
+  run([&]() -> Task<void> {
+    Pair p = co_await connect_pair(host());
+    Recorder client, server;
+    p.client->set_protocol(client);
+    p.server->set_protocol(server);
+    EXPECT_EQ(client.events, (std::vector<std::string>{"made"}));
+    EXPECT_EQ(client.transport, p.client.get());
+    p.client->write("hi");
+    p.client->write_eof();
+    co_await server.until([&] { return server.events.size() >= 3; });
+    EXPECT_EQ(server.events, (std::vector<std::string>{"made", "data", "eof"}));
+    EXPECT_EQ(server.data, "hi");
+    p.server->write("yo");
+    p.server->close();
+    EXPECT_TRUE(p.server->is_closing());
+    co_await client.until([&] { return client.events.size() >= 3; });
+    EXPECT_EQ(client.events, (std::vector<std::string>{"made", "data", "eof"}));
+    EXPECT_EQ(client.data, "yo");
+    co_await server.until([&] { return server.losses > 0; });
+    EXPECT_EQ(server.loss, "ok");
+    p.client->close();
+    p.client->close();
+    p.client->abort();
+    co_await client.until([&] { return client.losses > 0; });
+    co_await detio::sleep(5ms);
+    EXPECT_EQ(client.losses, 1);
+    EXPECT_EQ(server.losses, 1);
+    EXPECT_EQ(client.loss, "ok");
+  });
+}
+
+TEST_P(TransportTest, AbortResetsThePeer) {
+  run([&]() -> Task<void> {
+    Pair p = co_await connect_pair(host());
+    Recorder client, server;
+    p.client->set_protocol(client);
+    p.server->set_protocol(server);
+    p.server->write("unsent bytes are dropped");
+    p.server->abort();
+    EXPECT_TRUE(p.server->is_closing());
+    co_await server.until([&] { return server.losses > 0; });
+    EXPECT_EQ(server.loss, "ok");  // the aborting side closed cleanly
+    co_await client.until([&] { return client.losses > 0; });
+    EXPECT_EQ(client.loss, "ConnectionResetError");
+  });
+}
+
+TEST_P(TransportTest, WatermarksPauseAndResumeTheWriter) {
+  run([&]() -> Task<void> {
+    Pair p = co_await connect_pair(host());
+    Recorder client, server;
+    p.client->set_protocol(client);
+    p.client->pause_reading();
+    p.server->set_protocol(server);
+    const std::string chunk(1024 * 1024, 'w');
+    std::size_t written = 0;
+    // Fill the network and the peer until bytes stay in our buffer.
+    while (server.pauses == 0 && written < 64u * 1024 * 1024) {
+      p.server->write(chunk);
+      written += chunk.size();
+      co_await detio::sleep(1ms);
+    }
+    EXPECT_EQ(server.pauses, 1);
+    EXPECT_GT(p.server->get_write_buffer_size(), std::size_t{64 * 1024});
+    EXPECT_EQ(server.resumes, 0);
+    p.client->resume_reading();
+    co_await server.until([&] { return server.resumes > 0; });
+    EXPECT_LE(p.server->get_write_buffer_size(), std::size_t{16 * 1024});
+    co_await client.until([&] { return client.data.size() == written; });
+    EXPECT_EQ(server.pauses, 1);
+    EXPECT_EQ(server.resumes, 1);
+    p.server->close();
+    p.client->close();
+    co_await client.until([&] { return client.losses > 0; });
+  });
+}
+
+TEST_P(TransportTest, CustomWatermarks) {
+  run([&]() -> Task<void> {
+    Pair p = co_await connect_pair(host());
+    Recorder client, server;
+    p.client->set_protocol(client);
+    p.server->set_protocol(server);
+    p.server->set_write_buffer_limits(0, 0);  // any queued byte pauses
+    EXPECT_EQ(server.pauses, 0);
+    p.client->write("x");
+    co_await server.until([&] { return !server.data.empty(); });
+    EXPECT_EQ(client.pauses, 0);
+    p.server->close();
+    p.client->close();
+    co_await client.until([&] { return client.losses > 0; });
+    EXPECT_THROW(p.client->set_write_buffer_limits(1, 2), detio::ValueError);
+  });
+}
+
+TEST_P(TransportTest, PauseReadingHoldsDeliveryUntilResumed) {
+  run([&]() -> Task<void> {
+    Pair p = co_await connect_pair(host());
+    Recorder client, server;
+    p.client->set_protocol(client);
+    p.server->set_protocol(server);
+    p.client->pause_reading();
+    p.server->write("abc");
+    co_await detio::sleep(20ms);
+    EXPECT_EQ(client.data, "");
+    p.client->resume_reading();
+    co_await client.until([&] { return client.data == "abc"; });
+    p.server->close();
+    p.client->close();
+    co_await client.until([&] { return client.losses > 0; });
+  });
+}
+
+TEST_P(TransportTest, BytesAndEofBeforeAProtocolIsAttachedAreKept) {
+  run([&]() -> Task<void> {
+    Pair p = co_await connect_pair(host());
+    Recorder client, server;
+    p.client->set_protocol(client);
+    p.client->write("early");
+    p.client->write_eof();
+    co_await detio::sleep(20ms);
+    p.server->set_protocol(server);
+    EXPECT_EQ(server.events, (std::vector<std::string>{"made"}));  // nothing inline
+    co_await server.until([&] { return server.events.size() >= 3; });
+    EXPECT_EQ(server.events, (std::vector<std::string>{"made", "data", "eof"}));
+    EXPECT_EQ(server.data, "early");
+    p.server->close();
+    co_await client.until([&] { return client.events.size() >= 2; });
+    p.client->close();
+    co_await client.until([&] { return client.losses > 0; });
+  });
+}
+
+TEST_P(TransportTest, AfterConnectionLostEveryCallIsANoOp) {
+  run([&]() -> Task<void> {
+    Pair p = co_await connect_pair(host());
+    Recorder client, server;
+    p.client->set_protocol(client);
+    p.server->set_protocol(server);
+    p.client->abort();
+    co_await client.until([&] { return client.losses > 0; });
+    EXPECT_TRUE(p.client->is_closing());
+    p.client->write("ignored");
+    p.client->pause_reading();
+    p.client->resume_reading();
+    p.client->close();
+    p.client->abort();
+    EXPECT_EQ(p.client->get_write_buffer_size(), 0u);
+    co_await detio::sleep(5ms);
+    EXPECT_EQ(client.losses, 1);
+    co_await server.until([&] { return server.losses > 0; });
+    EXPECT_EQ(server.loss, "ConnectionResetError");
+  });
+}
+
+TEST_P(TransportTest, WritingToAResetPeerEndsWithAConnectionError) {
+  run([&]() -> Task<void> {
+    Pair p = co_await connect_pair(host());
+    Recorder client, server;
+    p.client->set_protocol(client);
+    p.server->set_protocol(server);
+    p.server->pause_reading();  // the reset is seen by the writer, not a read
+    p.client->abort();
+    co_await client.until([&] { return client.losses > 0; });
+    co_await detio::sleep(5ms);
+    for (int i = 0; i < 100 && server.losses == 0; ++i) {
+      p.server->write("into the void");
+      co_await detio::sleep(1ms);
+    }
+    EXPECT_EQ(server.losses, 1);
+    EXPECT_TRUE(server.loss == "ConnectionResetError" || server.loss == "BrokenPipeError") << server.loss;
+  });
+}
+
+DETIO_INSTANTIATE_STREAM_BACKENDS(TransportTest);
+
+}  // namespace
