@@ -33,13 +33,12 @@ RunHooks::RunHooks(detio::internal::LoopCore& loop, const ExploreOptions& explor
   }
 }
 
-void RunHooks::record(TraceKind kind, const TaskStateBase* task, std::string detail) {
-  trace_.record(TraceEvent{loop_.now(), kind, task ? task->node() : loop_.callback_node(), task ? task->number() : 0,
-                           std::move(detail)});
+void RunHooks::record(TraceKind kind, const TaskStateBase* task, std::string_view detail) {
+  trace_.record(loop_.now(), kind, task ? task->node() : loop_.callback_node(), task ? task->number() : 0, detail);
 }
 
 void RunHooks::on_spawn(TaskStateBase& task) {
-  trace_.set_task_name(task.number(), task.name());
+  if (trace_.keeps_events()) trace_.set_task_name(task.number(), task.name());
   record(TraceKind::kSpawn, &task, "");
 }
 
@@ -78,8 +77,11 @@ void RunHooks::on_finish(TaskStateBase& task) {
 }
 
 void RunHooks::on_timer(TimePoint due) {
-  trace_.record(TraceEvent{loop_.now(), TraceKind::kTimer, 0, 0,
-                           fmt::format("due {}", due.time_since_epoch().count())});
+  // The due time (which slack may have moved) is in the hash either way.
+  trace_.record(loop_.now(), TraceKind::kTimer, 0, static_cast<std::uint64_t>(due.time_since_epoch().count()),
+                trace_.keeps_events() ? fmt::format("due {:.6f}s", std::chrono::duration<double>(
+                                                                     due.time_since_epoch()).count())
+                                      : std::string());
 }
 
 TimePoint RunHooks::timer_deadline(TimePoint, TimePoint when) {

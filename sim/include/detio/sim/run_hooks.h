@@ -20,7 +20,7 @@ class RunHooks final : public detio::internal::LoopObserver, public detio::inter
   RunHooks(const RunHooks&) = delete;
   ~RunHooks() = default;
 
-  void record(TraceKind kind, const detio::internal::TaskStateBase* task, std::string detail);
+  void record(TraceKind kind, const detio::internal::TaskStateBase* task, std::string_view detail);
   std::uint64_t steps() const noexcept { return steps_; }
   int injections() const noexcept { return injections_; }
 

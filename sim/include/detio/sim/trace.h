@@ -46,7 +46,9 @@ class Trace {
   explicit Trace(bool keep_events = true, bool keep_steps = false)
       : keep_events_(keep_events), keep_steps_(keep_steps) {}
 
-  void record(TraceEvent event);
+  void record(TimePoint time, TraceKind kind, std::uint32_t node, std::uint64_t task, std::string_view detail);
+  // False for a hash-only trace: callers skip formatting details.
+  bool keeps_events() const noexcept { return keep_events_; }
   void set_node_name(std::uint32_t node, std::string name) { node_names_[node] = std::move(name); }
   void set_task_name(std::uint64_t task, std::string name) { task_names_[task] = std::move(name); }
   void clear();
