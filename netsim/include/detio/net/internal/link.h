@@ -1,0 +1,20 @@
+// The state of one direction of the wire between two hosts: its parameters,
+// until when it is busy serializing bytes (bandwidth), and until when it is
+// clogged.
+#pragma once
+
+#include "detio/net/options.h"
+#include "detio/time.h"
+
+namespace detio::net::internal {
+
+struct Link {
+  LinkParams params;
+  TimePoint busy_until{};
+  TimePoint clogged_until{};
+};
+
+// Time to put `bytes` on a wire of `bandwidth` bytes/s (rounded up).
+Duration serialization_time(std::size_t bytes, std::uint64_t bandwidth) noexcept;
+
+}  // namespace detio::net::internal

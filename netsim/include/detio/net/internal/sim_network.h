@@ -1,0 +1,175 @@
+// The simulated network: detio::Network for sim runs (FoundationDB's
+// simulator as the network interface). It owns the hosts and their nodes,
+// the directed links between hosts, every connection (both ends), the
+// partitions, and the trace. Packets are loop timers, so everything happens
+// in virtual time, and every container it iterates is ordered by ids or
+// names, so a run is a function of its seed.
+//
+// Lifetime: owned by the Simulation, created after the loop and destroyed
+// after LoopCore::shutdown() has freed the tasks; on destruction it detaches
+// every transport and listener still held by anyone (they become no-ops).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "detio/internal/loop_core.h"
+#include "detio/internal/timer_heap.h"
+#include "detio/net/internal/endpoint.h"
+#include "detio/net/internal/host.h"
+#include "detio/net/internal/link.h"
+#include "detio/net/internal/listener.h"
+#include "detio/net/internal/packet.h"
+#include "detio/net/options.h"
+#include "detio/net/stats.h"
+#include "detio/net/trace.h"
+#include "detio/sim/random.h"
+#include "detio/transport.h"
+
+namespace detio::net::internal {
+
+class SimNetwork final : public Network {
+ public:
+  // `rng` draws jitter, `fault_rng` the random faults (separate streams, so
+  // turning faults on does not shift the latencies).
+  SimNetwork(detio::internal::LoopCore& loop, const NetworkOptions& options, const FaultOptions& faults,
+             sim::Random& rng, sim::Random& fault_rng);
+  SimNetwork(const SimNetwork&) = delete;
+  ~SimNetwork() override;
+
+  // The network of the running simulation, or nullptr.
+  static SimNetwork* current() noexcept;
+  // As current(), but throws RuntimeError outside a sim run.
+  static SimNetwork& running(const char* what);
+
+  // --- detio::Network ---
+  Task<std::shared_ptr<Transport>> connect(std::string host, std::uint16_t port) override;
+  std::unique_ptr<Listener> listen(std::string host, std::uint16_t port, int backlog, Acceptor& acceptor) override;
+
+  // --- hosts and nodes ---
+  // Host 0 is the default host "main" (node 0), created with the network.
+  std::optional<HostId> find_host(std::string_view name_or_address) const;
+  // As find_host, but throws ValueError for an unknown host.
+  HostId host_id(std::string_view name_or_address) const;
+  HostId add_host(std::string name);
+  const Host& host(HostId id) const { return hosts_.at(id); }
+  // A new incarnation (node id) on `host`; kSpawn or kRestart in the trace.
+  NodeId start_node(HostId host, EventKind kind);
+  // Closes the node's listeners and resets its connections (peers get RST);
+  // its sockets never call their protocols again.
+  void kill_node(NodeId node);
+  bool node_alive(NodeId node) const { return node < nodes_.size() && nodes_[node].alive; }
+  HostId node_host(NodeId node) const { return nodes_.at(node).host; }
+  std::size_t node_count() const noexcept { return nodes_.size(); }
+  // The node of the running task (or of the loop callback being run).
+  NodeId current_node() const;
+
+  // --- faults (see detio/net/faults.h) ---
+  void partition(HostId a, HostId b);
+  void heal(HostId a, HostId b);
+  void heal_all();
+  void clog(HostId a, HostId b, Duration d);
+  void lose_packets(HostId a, HostId b, Duration rto);
+  std::size_t reset_between(HostId a, HostId b);
+  bool reset_connection(std::uint64_t id);
+  void set_link(HostId a, HostId b, const LinkParams& params);
+
+  // --- used by endpoints and listeners ---
+  detio::internal::LoopCore& loop() const noexcept { return loop_; }
+  const NetworkOptions& options() const noexcept { return options_; }
+  const Trace& trace() const noexcept { return trace_; }
+  Trace take_trace() noexcept { return std::move(trace_); }
+  void record(EventKind kind, HostId node, std::optional<HostId> peer, std::uint64_t conn = 0,
+              std::uint64_t bytes = 0, std::string detail = "");
+  // Times `packet` on the link from `from` to its peer, applies random
+  // faults, traces it, and queues it on `from`.
+  void send(SimEndpoint& from, Packet packet, std::string detail = "");
+  // Until when packets from `from` to `to` are held: TimePoint::max() while
+  // partitioned, the end of a clog, or a past time if they may pass.
+  TimePoint hold_until(HostId from, HostId to);
+  // Hands a packet that reached the front of `from`'s queue to `to`, on
+  // behalf of `to`'s node.
+  void deliver(SimEndpoint& from, SimEndpoint& to, Packet packet);
+  // The SYN of `server`'s connection arrived: accept or refuse.
+  void on_syn(SimEndpoint& server, std::uint16_t port);
+  bool partitioned(HostId a, HostId b) const;
+  bool host_up(HostId h) const { return node_alive(hosts_.at(h).node); }
+  Link& link(HostId from, HostId to);
+  // Frees the connection from the loop once both ends are finished.
+  void schedule_reap(std::uint64_t conn);
+  void unbind(SimListener& listener) noexcept;
+  void forget(SimListener& listener) noexcept;
+
+  Stats stats() const;
+
+ private:
+  struct AutoHeal {
+    AutoHeal(SimNetwork* n, std::uint64_t i, HostId x, HostId y) : net(n), id(i), a(x), b(y) {}
+    void fire();
+    SimNetwork* net;
+    std::uint64_t id;
+    HostId a, b;
+    detio::internal::MemberTimer<AutoHeal, &AutoHeal::fire> timer{this};
+  };
+
+  struct FaultDraw {
+    bool reset = false;
+    Duration partition_for{};
+  };
+
+  void reap();
+  FaultDraw random_faults(SimEndpoint& from, HostId src, HostId dst, TimePoint& arrival);
+  void resume_stalled();
+  void record_event(EventKind kind, std::string node, std::string peer, std::uint64_t conn, std::uint64_t bytes,
+                    std::string detail);
+  std::optional<HostId> resolve(std::string_view name, HostId from, bool& loopback) const;
+  bool binds_to(std::string_view name, HostId host) const;
+  std::uint16_t ephemeral_port(HostId host);
+  static std::pair<HostId, HostId> ordered(HostId a, HostId b) { return a < b ? std::pair{a, b} : std::pair{b, a}; }
+
+  detio::internal::LoopCore& loop_;
+  NetworkOptions options_;
+  FaultOptions faults_;
+  sim::Random& rng_;
+  sim::Random& fault_rng_;
+  SimNetwork* previous_;
+
+  std::vector<Host> hosts_;
+  std::map<std::string, HostId, std::less<>> host_by_name_;
+  std::vector<NodeRecord> nodes_;
+  std::map<std::pair<HostId, HostId>, Link> links_;
+  std::set<std::pair<HostId, HostId>> partitions_;
+  std::map<std::uint64_t, std::unique_ptr<Connection>> connections_;
+  std::map<std::uint64_t, SimListener*> listeners_;
+  std::map<std::uint64_t, std::unique_ptr<AutoHeal>> auto_heals_;
+  std::set<std::uint64_t> reap_candidates_;
+  detio::internal::MemberCallback<SimNetwork, &SimNetwork::reap> reap_cb_{this};
+  std::uint64_t next_conn_id_ = 1;
+  std::uint64_t next_listener_id_ = 1;
+  std::uint64_t next_heal_id_ = 1;
+  Trace trace_;
+};
+
+// Runs a loop callback on behalf of a node: tasks it creates belong to it.
+class NodeScope {
+ public:
+  NodeScope(detio::internal::LoopCore& loop, NodeId node) noexcept
+      : loop_(loop), previous_(loop.callback_node()) {
+    loop.set_callback_node(node == kNoNode ? 0 : node);
+  }
+  NodeScope(const NodeScope&) = delete;
+  ~NodeScope() { loop_.set_callback_node(previous_); }
+
+ private:
+  detio::internal::LoopCore& loop_;
+  std::uint32_t previous_;
+};
+
+}  // namespace detio::net::internal

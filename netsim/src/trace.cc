@@ -1,0 +1,114 @@
+#include "detio/net/trace.h"
+
+#include <cinttypes>
+#include <cstdio>
+
+namespace detio::net {
+
+std::string_view to_string(EventKind kind) noexcept {
+  switch (kind) {
+    case EventKind::kSpawn: return "spawn";
+    case EventKind::kKill: return "kill";
+    case EventKind::kRestart: return "restart";
+    case EventKind::kListen: return "listen";
+    case EventKind::kUnlisten: return "unlisten";
+    case EventKind::kConnect: return "connect";
+    case EventKind::kSynLost: return "syn-lost";
+    case EventKind::kAccept: return "accept";
+    case EventKind::kConnected: return "connected";
+    case EventKind::kRefused: return "refused";
+    case EventKind::kConnectTimeout: return "connect-timeout";
+    case EventKind::kSend: return "send";
+    case EventKind::kDeliver: return "deliver";
+    case EventKind::kFin: return "fin";
+    case EventKind::kEof: return "eof";
+    case EventKind::kReset: return "rst";
+    case EventKind::kResetIn: return "rst-in";
+    case EventKind::kClose: return "close";
+    case EventKind::kPartition: return "partition";
+    case EventKind::kHeal: return "heal";
+    case EventKind::kClog: return "clog";
+    case EventKind::kLoss: return "loss";
+    case EventKind::kLink: return "link";
+  }
+  return "?";
+}
+
+std::string format_time(TimePoint t) {
+  const std::int64_t ns = t.time_since_epoch().count();
+  const std::int64_t abs = ns < 0 ? -ns : ns;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%s%10" PRId64 ".%09" PRId64, ns < 0 ? "-" : "", abs / 1'000'000'000,
+                abs % 1'000'000'000);
+  return buf;
+}
+
+std::string format_duration(Duration d) {
+  const std::int64_t ns = d.count();
+  const std::int64_t abs = ns < 0 ? -ns : ns;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%s%" PRId64 ".%09" PRId64 "s", ns < 0 ? "-" : "", abs / 1'000'000'000,
+                abs % 1'000'000'000);
+  return buf;
+}
+
+std::string format(const Event& e) {
+  std::string line = format_time(e.time);
+  line += ' ';
+  std::string_view kind = to_string(e.kind);
+  line += kind;
+  if (kind.size() < 9) line.append(9 - kind.size(), ' ');
+  line += ' ';
+  line += e.node;
+  if (!e.peer.empty()) {
+    switch (e.kind) {
+      case EventKind::kPartition: line += " -x- "; break;
+      case EventKind::kHeal:
+      case EventKind::kClog:
+      case EventKind::kLink: line += " -- "; break;
+      case EventKind::kAccept: line += " <- "; break;
+      default: line += " -> "; break;
+    }
+    line += e.peer;
+  }
+  if (e.conn != 0) line += " c" + std::to_string(e.conn);
+  switch (e.kind) {
+    case EventKind::kListen:
+    case EventKind::kUnlisten: line += " port " + std::to_string(e.bytes); break;
+    case EventKind::kSend:
+    case EventKind::kDeliver: line += " " + std::to_string(e.bytes) + "B"; break;
+    default: break;
+  }
+  if (!e.detail.empty()) line += " " + e.detail;
+  return line;
+}
+
+void Trace::record(Event event) {
+  const std::string line = format(event);
+  for (unsigned char c : line) {
+    hash_ ^= c;
+    hash_ *= 0x100000001b3ULL;
+  }
+  hash_ ^= static_cast<unsigned char>('\n');
+  hash_ *= 0x100000001b3ULL;
+  ++count_;
+  if (keep_) events_.push_back(std::move(event));
+}
+
+std::vector<std::string> Trace::lines() const {
+  std::vector<std::string> out;
+  out.reserve(events_.size());
+  for (const Event& e : events_) out.push_back(format(e));
+  return out;
+}
+
+std::string Trace::text() const {
+  std::string out;
+  for (const Event& e : events_) {
+    out += format(e);
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace detio::net
