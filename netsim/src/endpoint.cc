@@ -230,6 +230,9 @@ void SimEndpoint::on_deliver_timer() {
 // --- receiving --------------------------------------------------------------
 
 void SimEndpoint::receive(Packet packet) {
+  // Before its SYN arrives the server end is no socket yet: only the SYN
+  // (possibly retransmitted) means anything to it.
+  if (phase_ == Phase::kAwaitSyn && packet.kind != Packet::Kind::kSyn) return;
   switch (packet.kind) {
     case Packet::Kind::kSyn:
       if (phase_ == Phase::kAwaitSyn && !lost_) net_->on_syn(*this, conn_->port);

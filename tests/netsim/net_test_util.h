@@ -78,20 +78,25 @@ struct Recorder : Protocol {
   }
 };
 
-// Owns the transport and its recorder; detaches on destruction.
+// A transport with a Recorder attached. Copies share the connection; the
+// last one detaches the recorder (copyable, so it can be a task's result).
 struct Conn {
-  std::shared_ptr<Transport> transport;
-  std::unique_ptr<Recorder> recorder = std::make_unique<Recorder>();
+  struct State {
+    std::shared_ptr<Transport> transport;
+    Recorder recorder;
+    ~State() {
+      if (transport) transport->detach_protocol();
+    }
+  };
+  std::shared_ptr<State> state;
 
   Conn() = default;
-  explicit Conn(std::shared_ptr<Transport> t) : transport(std::move(t)) { transport->set_protocol(*recorder); }
-  Conn(Conn&&) = default;
-  Conn& operator=(Conn&&) = default;
-  ~Conn() {
-    if (transport) transport->detach_protocol();
+  explicit Conn(std::shared_ptr<Transport> t) : state(std::make_shared<State>()) {
+    state->transport = std::move(t);
+    state->transport->set_protocol(state->recorder);
   }
-  Recorder& r() { return *recorder; }
-  Transport& t() { return *transport; }
+  Recorder& r() { return state->recorder; }
+  Transport& t() { return *state->transport; }
 };
 
 struct Server : Acceptor {
