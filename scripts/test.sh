@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole detio test suite: the one command CI runs (.ci/run).
-#   bash scripts/test.sh                 # presets release, clang, asan
+#   bash scripts/test.sh                 # presets release, clang, asan, tsan
 #   bash scripts/test.sh release asan    # just these presets
 # For each preset: configure, build, ctest (build/<preset>). Every preset is
 # run even if an earlier one fails; the exit status is non-zero if any failed.
@@ -11,7 +11,7 @@ source scripts/lib/deps.sh
 
 presets=("$@")
 if ((${#presets[@]} == 0)); then
-  presets=(release clang asan)
+  presets=(release clang asan tsan)
 fi
 
 detio_ensure_deps

@@ -1,0 +1,172 @@
+// What only the real backend has: sockets and their errors (SIGPIPE never
+// kills the process, address in use, unresolvable names), host names
+// resolved off the loop, SO_REUSEADDR, the loop clock, every fd closed when
+// run() returns, and what run() does with connections left open.
+#include <dirent.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <detio/detio.h>
+#include <detio/sim/buggify.h>
+#include <string>
+
+#include "../support/outcomes.h"
+
+using namespace std::chrono_literals;
+using detio::StreamReader;
+using detio::StreamWriter;
+using detio::Task;
+using detio_test::outcome_of;
+
+namespace {
+
+int open_fd_count() {
+  int n = 0;
+  if (DIR* d = ::opendir("/proc/self/fd")) {
+    while (::readdir(d)) ++n;
+    ::closedir(d);
+  }
+  return n;
+}
+
+Task<void> echo(StreamReader r, StreamWriter w) {
+  while (true) {
+    std::string s = co_await r.read(4096);
+    if (s.empty()) break;
+    w.write(s);
+    co_await w.drain();
+  }
+}
+
+TEST(EpollBackend, WritingToAClosedPeerRaisesInsteadOfSigpipe) {
+  // Default SIGPIPE disposition: a single unguarded write would kill us.
+  struct sigaction old{};
+  struct sigaction dfl{};
+  dfl.sa_handler = SIG_DFL;
+  ::sigaction(SIGPIPE, &dfl, &old);
+  std::string result;
+  detio::run([&]() -> Task<void> {
+    auto closer = [](StreamReader, StreamWriter w) -> Task<void> {
+      w.close();
+      co_return;
+    };
+    detio::Server server = co_await detio::start_server(closer, "127.0.0.1", 0);
+    auto [r, w] = co_await detio::open_connection("127.0.0.1", server.port());
+    EXPECT_EQ(co_await r.read(), "");  // the peer closed
+    try {
+      for (int i = 0; i < 1000; ++i) {
+        w.write(std::string(64 * 1024, 'p'));
+        co_await w.drain();
+        co_await detio::sleep(1ms);
+      }
+      result = "no error";
+    } catch (...) {
+      result = detio_test::describe_error(std::current_exception());
+    }
+    server.close();
+  }());
+  ::sigaction(SIGPIPE, &old, nullptr);
+  EXPECT_TRUE(result == "BrokenPipeError" || result == "ConnectionResetError") << result;
+}
+
+TEST(EpollBackend, EveryFdIsClosedWhenRunReturnsEvenIfLeftOpen) {
+  const int before = open_fd_count();
+  detio::run([&]() -> Task<void> {
+    detio::Server server = co_await detio::start_server(echo, "127.0.0.1", 0);
+    detio::Server server6 = co_await detio::start_server(echo, "::1", 0);
+    for (int i = 0; i < 10; ++i) {
+      auto [r, w] = co_await detio::open_connection("127.0.0.1", server.port());
+      w.write("abc");
+      EXPECT_EQ(co_await r.readexactly(3), "abc");
+      // r and w go out of scope without close(): run() must clean up.
+    }
+    auto [r, w] = co_await detio::open_connection("::1", server6.port());
+    co_await detio::to_thread([] {});
+    // A connection still open, servers still serving, a worker thread.
+  }());
+  EXPECT_EQ(open_fd_count(), before);
+}
+
+TEST(EpollBackend, StreamsReturnedFromRunOutliveTheLoopHarmlessly) {
+  detio::StreamWriter* leaked = nullptr;
+  {
+    detio::Connection kept = detio::run([&]() -> Task<detio::Connection> {
+      detio::Server server = co_await detio::start_server(echo, "127.0.0.1", 0);
+      co_return co_await detio::open_connection("127.0.0.1", server.port());
+    }());
+    leaked = &kept.writer;
+    EXPECT_TRUE(leaked->is_closing());
+    EXPECT_NO_THROW(leaked->close());
+  }
+}
+
+TEST(EpollBackend, HostNamesAreResolvedOffTheLoop) {
+  detio::run([&]() -> Task<void> {
+    detio::Server server = co_await detio::start_server(echo, "127.0.0.1", 0);
+    // "localhost" may list ::1 first: connect tries each address in turn.
+    auto [r, w] = co_await detio::open_connection("localhost", server.port());
+    w.write("resolved");
+    EXPECT_EQ(co_await r.readexactly(8), "resolved");
+    EXPECT_EQ(w.get_extra_info("peername")->host, "127.0.0.1");
+    w.close();
+    EXPECT_EQ(co_await outcome_of(detio::open_connection("no-such-host.invalid", 80)), "OSError");
+    server.close();
+  }());
+}
+
+TEST(EpollBackend, ListeningOnAPortInUseIsAnOSError) {
+  detio::run([&]() -> Task<void> {
+    detio::Server server = co_await detio::start_server(echo, "127.0.0.1", 0);
+    EXPECT_EQ(co_await outcome_of(detio::start_server(echo, "127.0.0.1", server.port())), "OSError");
+    server.close();
+  }());
+}
+
+// SO_REUSEADDR: a server can come back on its port while the connections
+// of its previous life linger in TIME_WAIT.
+TEST(EpollBackend, AServerCanRebindItsPortAtOnce) {
+  detio::run([&]() -> Task<void> {
+    detio::Server first = co_await detio::start_server(echo, "127.0.0.1", 0);
+    const std::uint16_t port = first.port();
+    {
+      auto [r, w] = co_await detio::open_connection("127.0.0.1", port);
+      w.write("x");
+      EXPECT_EQ(co_await r.readexactly(1), "x");
+      co_await detio::sleep(5ms);
+    }
+    first.close();
+    co_await first.wait_closed();
+    co_await detio::sleep(5ms);  // server side closes first: its side is in TIME_WAIT
+    detio::Server second = co_await detio::start_server(echo, "127.0.0.1", port);
+    EXPECT_EQ(second.port(), port);
+    second.close();
+  }());
+}
+
+TEST(EpollBackend, TheClockIsMonotonicAndCloseToTheWallClock) {
+  detio::run([&]() -> Task<void> {
+    const auto wall_start = std::chrono::steady_clock::now();
+    const detio::TimePoint start = detio::now();
+    detio::TimePoint last = start;
+    for (int i = 0; i < 20; ++i) {
+      co_await detio::sleep(1ms);
+      EXPECT_GE(detio::now(), last);
+      last = detio::now();
+    }
+    const auto wall = std::chrono::steady_clock::now() - wall_start;
+    const auto loop = detio::now() - start;
+    EXPECT_GE(loop, 20ms);
+    EXPECT_LT(std::chrono::abs(wall - loop), 5ms);
+  }());
+}
+
+TEST(EpollBackend, BuggifyIsAlwaysFalseOnTheRealBackend) {
+  detio::run([&]() -> Task<void> {
+    for (int i = 0; i < 1000; ++i) EXPECT_FALSE(detio::sim::buggify(1.0));
+    EXPECT_FALSE(detio::sim::buggify_enabled());
+    co_return;
+  }());
+}
+
+}  // namespace
