@@ -304,12 +304,14 @@ detio::Task<void> scenario(Report& report, bool keep_log) {
 
 }  // namespace
 
-Report run_seed(std::uint64_t seed, bool keep_log) {
+Report run_seed(std::uint64_t seed, bool keep_log) { return run_seed(detio::sim::Options{.seed = seed}, keep_log); }
+
+Report run_seed(const detio::sim::Options& options, bool keep_log) {
   Report report;
-  report.seed = seed;
+  report.seed = options.seed;
   report.log_hash = 0xcbf29ce484222325ULL;
   try {
-    detio::sim::run(scenario(report, keep_log), {.seed = seed});
+    detio::sim::run(scenario(report, keep_log), options);
   } catch (const detio::sim::DeadlockError& e) {
     report.violations.push_back(std::string("deadlock: ") + e.what());
   } catch (const detio::CancelledError& e) {

@@ -9,6 +9,10 @@
 #include <string>
 #include <vector>
 
+namespace detio::sim {
+struct Options;
+}
+
 namespace job_queue {
 
 struct Report {
@@ -31,5 +35,7 @@ struct Report {
 // Runs one seed under detio::sim::run. Never throws: an exception escaping
 // the simulation is reported as a violation.
 Report run_seed(std::uint64_t seed, bool keep_log);
+// The same with full sim::Options (seed, tracing, ...), for detio-sweep.
+Report run_seed(const detio::sim::Options& options, bool keep_log);
 
 }  // namespace job_queue

@@ -3,6 +3,8 @@
 //   job_queue                      seeds 1..2000
 //   job_queue --seeds 10..500      a range (inclusive)
 //   job_queue --seeds 42 --verbose one seed, with its event log
+//   detio-sweep --jobs 4 -- job_queue   (--detio-seeds ...: the detio-sweep
+//                                        protocol, detio/sim/scenario_main.h)
 //
 // Live progress on stderr; a summary on stdout; exit status 1 if any seed
 // broke an invariant or a re-run seed did not reproduce its event log.
@@ -18,6 +20,9 @@
 #include <string>
 #include <vector>
 
+#include <stdexcept>
+
+#include "detio/sim/scenario_main.h"
 #include "job_queue.h"
 
 namespace {
@@ -34,7 +39,9 @@ struct Args {
                "usage: %s [--seeds A..B | --seeds N] [--verbose] [--no-progress]\n"
                "  --seeds A..B   seeds to run, inclusive (default 1..2000)\n"
                "  --verbose      print every seed's event log\n"
-               "  --no-progress  no progress bar on stderr\n",
+               "  --no-progress  no progress bar on stderr\n"
+               "  --detio-seeds A..B [--detio-...]  the detio-sweep protocol instead\n"
+               "                 (detio/sim/scenario_main.h; run it through detio-sweep)\n",
                argv0);
   std::exit(status);
 }
@@ -146,6 +153,15 @@ void print_failure(const job_queue::Report& r) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (detio::sim::is_scenario_protocol(argc, argv)) {
+    return detio::sim::scenario_main(argc, argv, [](const detio::sim::Options& options) {
+      job_queue::Report r = job_queue::run_seed(options, false);
+      if (!r.violations.empty()) {
+        throw std::runtime_error(r.violations.front() + (r.violations.size() > 1 ? " (and " +
+                                 std::to_string(r.violations.size() - 1) + " more)" : ""));
+      }
+    });
+  }
   Args args = parse(argc, argv);
   const std::uint64_t total = args.last - args.first + 1;
   const Clock::time_point start = Clock::now();

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <iterator>
+
 #include "detio/errors.h"
 #include "detio/internal/task_state.h"
 #include "detio/sim/run.h"
@@ -30,6 +33,10 @@ void mix(std::uint64_t& h, std::string_view bytes) noexcept {
   }
   if (filled) mix(h, word);
 }
+
+// The task whose track an event goes on; a timer event carries its due time
+// in `task` (for the hash), not a task number.
+std::uint64_t track_task(const TraceEvent& e) noexcept { return e.kind == TraceKind::kTimer ? 0 : e.task; }
 
 double seconds(TimePoint t) { return std::chrono::duration<double>(t.time_since_epoch()).count(); }
 
@@ -91,11 +98,24 @@ void Trace::record(TimePoint time, TraceKind kind, std::uint32_t node, std::uint
   mix(hash_, static_cast<std::uint64_t>(time.time_since_epoch().count()));
   mix(hash_, (static_cast<std::uint64_t>(kind) << 32) | node);
   mix(hash_, task);
-  if (!detail.empty()) mix(hash_, detail);
+  // A timer's detail is only formatted when events are kept, and its due
+  // time is already hashed (as `task`): hashing it would make a traced run's
+  // hash differ from the same run untraced.
+  if (!detail.empty() && kind != TraceKind::kTimer) mix(hash_, detail);
   ++count_;
   if (keep_events_ && (keep_steps_ || kind != TraceKind::kStep)) {
     events_.push_back(TraceEvent{time, kind, node, task, std::string(detail)});
   }
+}
+
+void Trace::merge(std::vector<TraceEvent> events) {
+  if (!keep_events_ || events.empty()) return;
+  std::vector<TraceEvent> merged;
+  merged.reserve(events_.size() + events.size());
+  std::merge(std::make_move_iterator(events_.begin()), std::make_move_iterator(events_.end()),
+             std::make_move_iterator(events.begin()), std::make_move_iterator(events.end()), std::back_inserter(merged),
+             [](const TraceEvent& a, const TraceEvent& b) { return a.time < b.time; });
+  events_ = std::move(merged);
 }
 
 void Trace::clear() {
@@ -121,7 +141,8 @@ std::string Trace::task_name(std::uint64_t task) const {
 std::string Trace::text() const {
   std::string out;
   for (const TraceEvent& e : events_) {
-    out += fmt::format("[{:12.6f}s] {} {} {}", seconds(e.time), node_name(e.node), task_name(e.task), to_string(e.kind));
+    out += fmt::format("[{:12.6f}s] {} {} {}", seconds(e.time), node_name(e.node), task_name(track_task(e)),
+                       to_string(e.kind));
     if (!e.detail.empty()) out += " " + e.detail;
     out += '\n';
   }
@@ -141,7 +162,7 @@ std::string Trace::chrome_json() const {
   std::map<std::uint64_t, std::uint32_t> tasks;
   for (const TraceEvent& e : events_) {
     nodes[e.node] = true;
-    if (e.task != 0) tasks.emplace(e.task, e.node);
+    if (track_task(e) != 0) tasks.emplace(track_task(e), e.node);
   }
   for (const auto& [node, unused] : nodes) {
     add(fmt::format(R"({{"name":"process_name","ph":"M","pid":{},"tid":0,"args":{{"name":"{}"}}}})", node,
@@ -156,10 +177,10 @@ std::string Trace::chrome_json() const {
     const std::string name = json_escape(e.detail.empty() ? std::string(to_string(e.kind)) : e.detail);
     const char* phase = e.kind == TraceKind::kSpawn ? "B" : e.kind == TraceKind::kFinish ? "E" : "i";
     // A task stays on the track of the node it was spawned on.
-    auto owner = tasks.find(e.task);
+    auto owner = tasks.find(track_task(e));
     const std::uint32_t pid = owner != tasks.end() ? owner->second : e.node;
     std::string item = fmt::format(R"({{"name":"{}","cat":"{}","ph":"{}","ts":{:.3f},"pid":{},"tid":{})", name,
-                                   to_string(e.kind), phase, us, pid, e.task);
+                                   to_string(e.kind), phase, us, pid, track_task(e));
     if (*phase == 'i') item += R"(,"s":"t")";
     item += '}';
     add(item);

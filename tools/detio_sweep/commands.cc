@@ -1,0 +1,87 @@
+#include "commands.h"
+
+namespace detio_sweep {
+
+std::string shell_quote(const std::string& s) {
+  if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:,+@") ==
+                        std::string::npos) {
+    return s;
+  }
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+namespace {
+
+std::string joined_command(const Config& config) {
+  std::string out;
+  for (const std::string& a : config.command) out += (out.empty() ? "" : " ") + shell_quote(a);
+  return out;
+}
+
+}  // namespace
+
+Command child_command(const Config& config, const ChildRequest& request) {
+  Command c;
+  c.argv = config.command;
+  const bool shard = request.shard && config.shard.count > 1;
+  if (config.gtest) {
+    c.set_env = {{"DETIO_SEEDS", request.seeds.text()},
+                 {"DETIO_PROTOCOL", "1"},
+                 {"DETIO_KEEP_GOING", "1"},
+                 {"DETIO_NO_SHRINK", request.shrink ? "0" : "1"}};
+    // DETIO_SWARM only turns swarm on: a test that configures it keeps it.
+    if (config.swarm) c.set_env.emplace_back("DETIO_SWARM", "1");
+    if (shard) c.set_env.emplace_back("DETIO_SHARD", config.shard.text());
+    if (!config.knobs.empty()) c.set_env.emplace_back("DETIO_SHRINK", config.knobs);
+    if (!request.trace_prefix.empty()) c.set_env.emplace_back("DETIO_TRACE", request.trace_prefix);
+    // Our shard is ours: GoogleTest must run the whole selected test.
+    c.unset_env = {"DETIO_SEED", "GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX", "GTEST_SHARD_STATUS_FILE"};
+    if (!shard) c.unset_env.emplace_back("DETIO_SHARD");
+    if (!config.swarm) c.unset_env.emplace_back("DETIO_SWARM");
+    if (config.knobs.empty()) c.unset_env.emplace_back("DETIO_SHRINK");
+    if (request.trace_prefix.empty()) c.unset_env.emplace_back("DETIO_TRACE");
+    return c;
+  }
+  c.argv.push_back("--detio-seeds");
+  c.argv.push_back(request.seeds.text());
+  if (shard) {
+    c.argv.push_back("--detio-shard");
+    c.argv.push_back(config.shard.text());
+  }
+  if (!config.knobs.empty()) {
+    c.argv.push_back("--detio-knobs");
+    c.argv.push_back(config.knobs);
+  }
+  if (config.swarm) c.argv.push_back("--detio-swarm");
+  if (!request.trace_prefix.empty()) {
+    c.argv.push_back("--detio-trace");
+    c.argv.push_back(request.trace_prefix);
+  }
+  if (request.shrink) c.argv.push_back("--detio-shrink");
+  return c;
+}
+
+std::string tool_replay_line(const Config& config, std::uint64_t seed, const std::string& knobs) {
+  std::string line = "detio-sweep --replay " + std::to_string(seed);
+  if (config.gtest) line += " --gtest";
+  if (config.swarm) line += " --swarm";
+  if (!knobs.empty()) line += " --knobs " + shell_quote(knobs);
+  return line + " -- " + joined_command(config);
+}
+
+std::string direct_replay_line(const Config& config, std::uint64_t seed, const std::string& knobs) {
+  if (config.gtest) {
+    std::string line = "DETIO_SEED=" + std::to_string(seed);
+    if (config.swarm) line += " DETIO_SWARM=1";
+    if (!knobs.empty()) line += " DETIO_SHRINK=" + shell_quote(knobs);
+    return line + " " + joined_command(config);
+  }
+  std::string line = joined_command(config) + " --detio-seeds " + std::to_string(seed);
+  if (config.swarm) line += " --detio-swarm";
+  if (!knobs.empty()) line += " --detio-knobs " + shell_quote(knobs);
+  return line;
+}
+
+}  // namespace detio_sweep

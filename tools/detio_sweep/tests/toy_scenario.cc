@@ -1,0 +1,83 @@
+// A toy scenario for detio-sweep's own tests, speaking the detio protocol
+// through DETIO_SCENARIO_MAIN: a client on the default host exchanges `ops`
+// lines (a user knob, default 10) with an echo server on node "echo", over
+// the simulated network (so swarm faults hit it). Planted behaviour:
+//   - seeds divisible by 97 fail (an invariant "broken" when ops >= 3, so
+//     shrinking brings ops down to 3);
+//   - TOY_CRASH_SEED=n aborts the process on seed n;
+//   - TOY_HANG_SEED=n blocks the process (wall clock) on seed n.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+
+#include "detio/detio.h"
+#include "detio/sim/knobs.h"
+#include "detio/sim/node.h"
+#include "detio/sim/scenario_main.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+
+detio::Task<void> echo(detio::StreamReader reader, detio::StreamWriter writer) {
+  try {
+    for (;;) {
+      std::string line = co_await reader.readline();
+      if (line.empty()) break;
+      writer.write(line);
+      co_await writer.drain();
+    }
+  } catch (const detio::ConnectionError&) {
+  }
+  writer.close();
+}
+
+detio::Task<void> echo_node() {
+  detio::Server server = co_await detio::start_server(echo, "0.0.0.0", 7000);
+  co_await server.serve_forever();
+}
+
+detio::Task<void> client(int ops, int& echoed) {
+  auto [reader, writer] = co_await detio::open_connection("echo", 7000);
+  for (int i = 0; i < ops; ++i) {
+    writer.write("line " + std::to_string(i) + "\n");
+    co_await writer.drain();
+    std::string back = co_await reader.readline();
+    if (back.empty()) break;
+    ++echoed;
+    detio::sim::log("echoed " + std::to_string(i));
+    co_await detio::sleep(detio::sim::random().uniform(0, 5) * 1ms);
+  }
+  writer.close();
+}
+
+detio::Task<void> toy(std::uint64_t seed) {
+  detio::sim::spawn_node("echo", echo_node());
+  co_await detio::sleep(1ms);
+  const int ops = static_cast<int>(detio::sim::knob("ops", 10));
+  int echoed = 0;
+  try {
+    co_await client(ops, echoed);
+  } catch (const detio::Error& e) {
+    // Injected network faults (resets, a connect that times out) are fine.
+    detio::sim::log(std::string("client gave up: ") + e.what());
+  }
+  if (seed % 97 == 0 && ops >= 3) throw std::runtime_error("toy invariant broken (planted on seeds divisible by 97)");
+}
+
+std::uint64_t env_seed(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? std::strtoull(v, nullptr, 10) : 0;
+}
+
+}  // namespace
+
+DETIO_SCENARIO_MAIN([](const detio::sim::Options& options) {
+  if (options.seed != 0 && options.seed == env_seed("TOY_CRASH_SEED")) std::abort();
+  if (options.seed != 0 && options.seed == env_seed("TOY_HANG_SEED")) {
+    for (;;) ::pause();
+  }
+  detio::sim::run(toy(options.seed), options);
+})
