@@ -193,6 +193,22 @@ TEST(SimRunTest, LeftoverTasksAreCancelledAndLetFinishThenFreed) {
   EXPECT_TRUE(alive.expired());
 }
 
+TEST(SimRunTest, HandlesOutliveTheRun) {
+  Log log;
+  TaskHandle<int> finished, leftover;
+  detio::sim::run([&]() -> Task<void> {
+    finished = detio::create_task(sleeper(log, "f", 1ms, 5));
+    leftover = detio::create_task(sleeper(log, "l", 1h, 6));
+    co_await finished;
+  }());
+  EXPECT_EQ(finished.result(), 5);
+  EXPECT_TRUE(leftover.done());
+  EXPECT_TRUE(leftover.cancelled());  // cancelled by run, with no message
+  EXPECT_EQ(leftover.cancelling(), 1);
+  EXPECT_EQ(outcome_of_call([&] { leftover.result(); }), "CancelledError()");
+  EXPECT_THAT(log, ElementsAre("f start@0", "l start@0", "f end@1", "l cancelled()@1"));
+}
+
 TEST(SimRunTest, AnUnretrievedBackgroundFailureDoesNotFailTheRun) {
   detio::sim::run([]() -> Task<void> {
     Log log;
