@@ -85,8 +85,8 @@ class Relay {
   bool stopping_ = false;
 };
 
-detio::Task<void> relay_scenario(bool fixed) {
-  Relay relay(fixed);
+// `relay` outlives the run (the movers wait on its queues until the end).
+detio::Task<void> relay_scenario(Relay& relay) {
   const int items = static_cast<int>(detio::sim::knob("items", 20));
   relay.start_mover(0);
   relay.start_mover(1);
@@ -105,8 +105,9 @@ detio::Task<void> relay_scenario(bool fixed) {
 }
 
 void relay_body(const Options& options, bool fixed) {
+  Relay relay(fixed);
   try {
-    detio::sim::run(relay_scenario(fixed), options);
+    detio::sim::run(relay_scenario(relay), options);
   } catch (const detio::sim::DeadlockError& e) {
     // The receiver waits forever for the lost item.
     throw std::runtime_error(std::string("the relay lost an item (the receiver waits for it forever): ") + e.what());

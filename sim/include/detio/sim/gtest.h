@@ -33,9 +33,23 @@
 // running the seeds s with s % n == k. GoogleTest hands consecutive tests to
 // different shards, so each shard runs one of them and the n shards
 // together run every seed exactly once, with no coordinator. Without
-// GTEST_TOTAL_SHARDS the test is plain Suite.Name. A DETIO_SIM_TEST cannot
-// share its suite with TEST_F tests of another fixture (GoogleTest's rule);
-// a plain DETIO_SIM_TEST may share its suite with TEST().
+// GTEST_TOTAL_SHARDS the test is plain Suite.Name. For example:
+//
+//   # ctest -j: four tests, one shard each (note the * in the filter)
+//   foreach(i RANGE 3)
+//     add_test(NAME bank.sweep${i} COMMAND bank_test --gtest_filter=Bank.NoOverdraft*)
+//     set_tests_properties(bank.sweep${i} PROPERTIES
+//       ENVIRONMENT "GTEST_TOTAL_SHARDS=4;GTEST_SHARD_INDEX=${i}")
+//   endforeach()
+//   # Bazel: shard_count = 4 (it sets GTEST_TOTAL_SHARDS/GTEST_SHARD_INDEX)
+//   # Kubernetes Indexed Job (completions: 16), the container's command:
+//   sh -c 'GTEST_TOTAL_SHARDS=16 GTEST_SHARD_INDEX=$JOB_COMPLETION_INDEX ./bank_test'
+//   # Slurm (sbatch --array=0-15):
+//   GTEST_TOTAL_SHARDS=16 GTEST_SHARD_INDEX=$SLURM_ARRAY_TASK_ID ./bank_test
+//
+// A DETIO_SIM_TEST cannot share its suite with TEST_F tests of another
+// fixture (GoogleTest's rule); a plain DETIO_SIM_TEST may share its suite
+// with TEST().
 #pragma once
 
 #include <gtest/gtest.h>
