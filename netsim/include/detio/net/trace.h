@@ -1,9 +1,10 @@
 // The network trace of a simulation run: one structured event per network
 // happening (connect, accept, send, delivery, FIN, reset, refused,
 // partition, heal, clog, kill, restart, ...) with its virtual time, and a
-// text form, one line per event. The 64-bit hash (FNV-1a over the text
-// lines, each ending in '\n') is the run's network fingerprint: same seed,
-// same binary, same hash.
+// text form, one line per event. The 64-bit hash (FNV-1a over each event's
+// fields: time, kind, connection, bytes, node, peer, detail) is the run's
+// network fingerprint: same seed, same binary, same hash. It is kept even
+// when the events are not (NetworkOptions::keep_trace = false).
 #pragma once
 
 #include <cstdint>
