@@ -53,12 +53,16 @@ detio::sim::Shard auto_shard() {
   if (auto s = pair("GTEST_SHARD_INDEX", "GTEST_TOTAL_SHARDS")) return *s;
   if (auto s = pair("TEST_SHARD_INDEX", "TEST_TOTAL_SHARDS")) return *s;
   if (const char* id = env("SLURM_ARRAY_TASK_ID")) {
+    // The task ids run from SLURM_ARRAY_TASK_MIN (default 0); there are
+    // SLURM_ARRAY_TASK_COUNT of them. Text in, shard out: parse_shard checks.
     const char* count = env("SLURM_ARRAY_TASK_COUNT");
     const char* min = env("SLURM_ARRAY_TASK_MIN");
-    std::optional<std::uint64_t> i = parse_u64(id), n = count ? parse_u64(count) : std::nullopt,
-                                 m = min ? parse_u64(min) : std::optional<std::uint64_t>(0);
-    if (!i || !n || !m || *i < *m || *i - *m >= *n) die("--shard auto: bad SLURM_ARRAY_TASK_ID/COUNT/MIN");
-    return detio::sim::Shard{*i - *m, *n};
+    const std::uint64_t i = parse_u64(id).value_or(~std::uint64_t{0});
+    const std::uint64_t m = min ? parse_u64(min).value_or(~std::uint64_t{0}) : 0;
+    std::optional<detio::sim::Shard> s;
+    if (count && i >= m && i != ~std::uint64_t{0}) s = detio::sim::parse_shard(std::to_string(i - m) + "/" + count);
+    if (!s) die("--shard auto: bad SLURM_ARRAY_TASK_ID/_COUNT/_MIN");
+    return *s;
   }
   return detio::sim::Shard{};
 }

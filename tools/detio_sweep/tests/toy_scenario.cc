@@ -5,7 +5,9 @@
 //   - seeds divisible by 97 fail (an invariant "broken" when ops >= 3, so
 //     shrinking brings ops down to 3);
 //   - TOY_CRASH_SEED=n aborts the process on seed n;
-//   - TOY_HANG_SEED=n blocks the process (wall clock) on seed n.
+//   - TOY_HANG_SEED=n blocks the process (wall clock) on seed n;
+//   - TOY_NONDETERMINISTIC=1 logs the process id: every seed's trace hash
+//     then differs between processes (the determinism check must see it).
 #include <unistd.h>
 
 #include <cstdlib>
@@ -64,6 +66,7 @@ detio::Task<void> toy(std::uint64_t seed) {
     // Injected network faults (resets, a connect that times out) are fine.
     detio::sim::log(std::string("client gave up: ") + e.what());
   }
+  if (std::getenv("TOY_NONDETERMINISTIC")) detio::sim::log("pid " + std::to_string(::getpid()));
   if (seed % 97 == 0 && ops >= 3) throw std::runtime_error("toy invariant broken (planted on seeds divisible by 97)");
 }
 
