@@ -5,16 +5,7 @@
 namespace detio {
 namespace {
 
-bool is_cancelled_error(const std::exception_ptr& e) {
-  if (!e) return false;
-  try {
-    std::rethrow_exception(e);
-  } catch (const CancelledError&) {
-    return true;
-  } catch (...) {
-    return false;
-  }
-}
+bool is_cancelled_error(const std::exception_ptr& e) { return internal::holds_cancelled_error(e); }
 
 }  // namespace
 
@@ -61,11 +52,13 @@ void TaskGroup::abort() {
   }
 }
 
+// CPython 3.13's _aexit (gh-116720): our own cancel request on the parent
+// is taken back only after the tasks are done, and an outside cancel that
+// arrives with errors stays pending on the parent.
 Task<void> TaskGroup::exit(std::exception_ptr body_error) {
   exiting_ = true;
   const bool body_cancelled = is_cancelled_error(body_error);
   std::exception_ptr propagate_cancellation = body_cancelled ? body_error : nullptr;
-  if (parent_cancel_requested_ && parent_.uncancel() == 0) propagate_cancellation = nullptr;
   if (body_error && !aborting_) abort();
   while (!tasks_.empty()) {
     internal::Waiter on_completed("TaskGroup");
@@ -81,9 +74,17 @@ Task<void> TaskGroup::exit(std::exception_ptr body_error) {
     }
     on_completed_ = nullptr;
   }
+  if (parent_cancel_requested_ && parent_.uncancel() == 0) propagate_cancellation = nullptr;
   if (propagate_cancellation && errors_.empty()) std::rethrow_exception(propagate_cancellation);
   if (body_error && !body_cancelled) errors_.push_back(body_error);
-  if (!errors_.empty()) throw ExceptionGroup("unhandled errors in a TaskGroup", std::move(errors_));
+  if (!errors_.empty()) {
+    // Keep an outside cancel pending: its count stays, and it is re-armed.
+    if (parent_.cancelling() > 0) {
+      parent_.uncancel();
+      parent_.cancel_task("");
+    }
+    throw ExceptionGroup("unhandled errors in a TaskGroup", std::move(errors_));
+  }
 }
 
 }  // namespace detio

@@ -314,11 +314,6 @@ TEST(TaskGroupTest, EmptyGroupAndBodyCallableKeptAlive) {
 // --------------------------------------------- cpython#116720 (3.13 tests)
 
 TEST(TaskGroupTest, CancellingLevelIsPreservedAfterAFailure) {
-  // BUG: cancelling() is left at 1. TaskGroup::exit() calls uncancel() only
-  // on entry (3.11/3.12.1 order); a child failing while exit() waits sets
-  // parent_cancel_requested_ later and its cancel is never taken back.
-  // CPython 3.13 (gh-116720) uncancels after the wait loop.
-  GTEST_SKIP() << "TaskGroup leaves its own cancel request on the parent (cpython#116720)";
   detio::sim::run([]() -> Task<void> {
     std::string r = co_await outcome(detio::task_group([](TaskGroup& tg) -> Task<void> {
       tg.create_task(raise_after(0ms, "boom"));
@@ -330,9 +325,6 @@ TEST(TaskGroupTest, CancellingLevelIsPreservedAfterAFailure) {
 }
 
 TEST(TaskGroupTest, NestedGroupsBothCancelled) {
-  // BUG: detio gives cancelling=2 after the inner group and 1 after the
-  // outer one (same root cause as CancellingLevelIsPreservedAfterAFailure).
-  GTEST_SKIP() << "nested TaskGroups leak cancel requests (cpython#116720)";
   // test_nested_groups_both_cancelled: the inner group's failure and the
   // outer group's failure both cancel the same parent task; each group must
   // uncancel exactly its own request.
@@ -353,10 +345,6 @@ TEST(TaskGroupTest, NestedGroupsBothCancelled) {
 }
 
 TEST(TaskGroupTest, ErrorAndOutsideCancelTogetherDoNotSwallowTheCancel) {
-  // BUG: the outside cancel is swallowed: the sleep after the group runs to
-  // completion and the task ends normally. CPython 3.13 re-arms it when it
-  // raises the ExceptionGroup while cancelling() > 0 (uncancel(); cancel()).
-  GTEST_SKIP() << "TaskGroup error + outside cancel swallows the cancel (cpython#116720)";
   // test_error_and_cancel: the group reports the child's error, but the
   // outside cancel must still be pending: the next await raises it.
   Log log;

@@ -8,6 +8,17 @@
 
 namespace detio::internal {
 
+inline bool holds_cancelled_error(const std::exception_ptr& error) {
+  if (!error) return false;
+  try {
+    std::rethrow_exception(error);
+  } catch (const CancelledError&) {
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
 class FutureAwaiter {
  public:
   explicit FutureAwaiter(FutureBase& fut) noexcept : fut_(fut) {}
@@ -19,10 +30,17 @@ class FutureAwaiter {
     return false;
   }
   void await_suspend(std::coroutine_handle<> h) { task_->suspend_on(&fut_, h); }
-  // Throws CancelledError for a cancel that arrived after the future
-  // settled, else the future's own exception or cancellation.
+  // A cancel that arrived after the future settled wins over its result
+  // or exception, but not over a CancelledError it already carries (the
+  // first cancel's message is kept, as asyncio's Task.__step does).
   void await_resume() const {
-    if (task_) task_->throw_if_cancel_pending();
+    if (task_ && task_->cancel_pending()) {
+      if (fut_.cancelled() || holds_cancelled_error(fut_.exception())) {
+        task_->clear_cancel_pending();
+      } else {
+        task_->throw_if_cancel_pending();
+      }
+    }
     fut_.rethrow_if_failed();
   }
 

@@ -53,6 +53,8 @@ class TaskStateBase : public FutureBase {
   void yield(std::coroutine_handle<> resume_at) noexcept;
   // Throws CancelledError if a cancel arrived while the task was queued.
   void throw_if_cancel_pending();
+  bool cancel_pending() const noexcept { return must_cancel_; }
+  void clear_cancel_pending() noexcept { must_cancel_ = false; }
 
   // The innermost timeout scope active in this task (for the simulator's
   // "fire a timeout early" injection); scopes link themselves.
