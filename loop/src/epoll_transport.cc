@@ -182,8 +182,8 @@ void EpollTransport::resume_reading() {
 // ---------------------------------------------------------------- events
 
 void EpollTransport::on_io(std::uint32_t events) {
-  // The protocol's callbacks may drop every other reference.
-  std::shared_ptr<EpollTransport> keep = keep_alive_;
+  // No keep-alive copy needed: only call_connection_lost (run from the
+  // ready queue, never from here) or backend_gone drops keep_alive_.
   if ((interest_ & EPOLLIN) && (events & (EPOLLIN | EPOLLHUP | EPOLLERR))) read_ready();
   if ((interest_ & EPOLLOUT) && (events & (EPOLLOUT | EPOLLHUP | EPOLLERR))) write_ready();
 }

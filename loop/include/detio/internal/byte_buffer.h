@@ -9,6 +9,8 @@ namespace detio::internal {
 
 class ByteBuffer {
  public:
+  static constexpr std::size_t kKeptCapacity = 4096;
+
   std::size_t size() const noexcept { return data_.size() - start_; }
   bool empty() const noexcept { return size() == 0; }
   std::string_view view() const noexcept { return std::string_view(data_).substr(start_); }
@@ -25,15 +27,20 @@ class ByteBuffer {
   void consume(std::size_t n) noexcept {
     start_ += std::min(n, size());
     if (start_ == data_.size()) {
-      data_.clear();
-      start_ = 0;
+      clear();
     } else if (start_ > data_.size() / 2) {
       data_.erase(0, start_);
       start_ = 0;
     }
   }
+  // Empties the buffer. A large allocation is given back rather than kept:
+  // 10,000 idle connections must not each hold their largest message.
   void clear() noexcept {
-    data_.clear();
+    if (data_.capacity() > kKeptCapacity) {
+      std::string().swap(data_);
+    } else {
+      data_.clear();
+    }
     start_ = 0;
   }
 
