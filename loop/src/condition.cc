@@ -52,7 +52,7 @@ void Condition::notify_all() {
 
 void Condition::wake(std::size_t n) noexcept {
   std::size_t woken = 0;
-  internal::find_waiter(waiters_, [&](internal::Waiter* w) {
+  waiters_.find_if([&](internal::Waiter* w) {
     if (woken >= n) return true;  // stop
     if (!w->done()) {
       ++woken;

@@ -42,7 +42,7 @@ Task<Lock::Guard> Lock::scoped() {
 }
 
 bool Lock::all_waiters_cancelled() const noexcept {
-  return !internal::find_waiter(waiters_, [](internal::Waiter* w) { return !w->cancelled(); });
+  return !waiters_.find_if([](internal::Waiter* w) { return !w->cancelled(); });
 }
 
 void Lock::wake_up_first() noexcept {

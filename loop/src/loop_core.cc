@@ -46,7 +46,9 @@ void LoopCore::shutdown() {
   // waiter), so repeat until nothing is left.
   while (!ready_.empty() || !tasks_.empty()) {
     while (ReadyNode* n = ready_.pop_front()) n->discard();
-    if (TaskRegistryEntry* e = tasks_.pop_front()) {
+    // Newest first: a task's frame usually holds objects (a lock guard, a
+    // stream) whose owners live in the frames of the tasks that created it.
+    if (TaskRegistryEntry* e = tasks_.pop_back()) {
       TaskStateBase* task = e->task;
       task->abandon();
       task->unref();

@@ -17,7 +17,7 @@ Semaphore::Semaphore(int value, bool bounded) : value_(value), bound_(value), bo
 
 bool Semaphore::locked() const noexcept {
   if (value_ == 0) return true;
-  return internal::find_waiter(waiters_, [](internal::Waiter* w) { return !w->cancelled(); }) != nullptr;
+  return waiters_.find_if([](internal::Waiter* w) { return !w->cancelled(); }) != nullptr;
 }
 
 Task<void> Semaphore::acquire() {
@@ -63,7 +63,7 @@ Task<Semaphore::Guard> Semaphore::scoped() {
 }
 
 bool Semaphore::wake_up_next() noexcept {
-  internal::Waiter* next = internal::find_waiter(waiters_, [](internal::Waiter* w) { return !w->done(); });
+  internal::Waiter* next = waiters_.find_if([](internal::Waiter* w) { return !w->done(); });
   if (!next) return false;
   // The permit is reserved for this waiter now.
   --value_;

@@ -18,26 +18,6 @@
 
 namespace detio {
 
-namespace internal {
-
-// The first waiter in `list` for which pred(w) is true, or nullptr. Unlike
-// for_each it stops at the first match (fairness checks run on every
-// acquire, so they must not scan the whole queue in the common case).
-template <class Pred>
-Waiter* find_waiter(const WaiterList& list, Pred pred) {
-  Waiter* first = list.front();
-  if (!first) return nullptr;
-  // The list is circular through its head, which precedes the first node.
-  const ListHook* head = static_cast<ListHook*>(first)->prev;
-  for (ListHook* h = first; h != head; h = h->next) {
-    Waiter* w = static_cast<Waiter*>(h);
-    if (pred(w)) return w;
-  }
-  return nullptr;
-}
-
-}  // namespace internal
-
 // Owns one acquisition of `Primitive` (a Lock, Semaphore, Condition) and
 // releases it when destroyed, as `async with` does. Movable, not copyable.
 // release() gives it back early. A destructor cannot throw, so if the

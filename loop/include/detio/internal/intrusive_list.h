@@ -58,6 +58,20 @@ class IntrusiveList {
     h->unlink();
     return static_cast<T*>(h);
   }
+  T* pop_back() noexcept {
+    if (empty()) return nullptr;
+    ListHook* h = head_.prev;
+    h->unlink();
+    return static_cast<T*>(h);
+  }
+  // The first node for which pred(node) holds, or nullptr.
+  template <class Pred>
+  T* find_if(Pred&& pred) const {
+    for (ListHook* h = head_.next; h != &head_; h = h->next) {
+      if (pred(static_cast<T*>(h))) return static_cast<T*>(h);
+    }
+    return nullptr;
+  }
   // Moves every node of `other` to the back of this list, keeping order.
   void splice_back(IntrusiveList& other) noexcept {
     if (other.empty()) return;
