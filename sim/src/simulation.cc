@@ -1,3 +1,5 @@
+#include <fmt/format.h>
+
 #include <map>
 #include <string>
 
@@ -5,6 +7,8 @@
 #include "detio/net/internal/sim_network.h"
 #include "detio/sim/network_trace.h"
 #include "detio/sim/run.h"
+#include "detio/sim/run_hooks.h"
+#include "trace_network.h"
 
 namespace detio::sim::internal {
 namespace {
@@ -12,6 +16,15 @@ namespace {
 thread_local Simulation* current_simulation = nullptr;
 // The network trace of the last run that ended on this thread.
 thread_local net::Trace last_trace;
+thread_local std::uint64_t last_hash = 0;
+
+std::vector<std::string> describe_blocked(detio::internal::LoopCore& loop) {
+  std::vector<std::string> blocked;
+  loop.tasks().for_each([&](detio::internal::TaskRegistryEntry* e) {
+    blocked.push_back(e->task->name() + ": " + e->task->describe_wait());
+  });
+  return blocked;
+}
 
 const Options& check_not_nested(const Options& options) {
   if (detio::internal::LoopCore::current())
@@ -30,8 +43,14 @@ Simulation::Simulation(const Options& options)
     : options_(check_not_nested(options)),
       scope_(loop_),
       previous_(current_simulation),
-      streams_(std::make_unique<Streams>()) {
+      streams_(std::make_unique<Streams>()),
+      trace_(options_.trace ? options_.trace : &hash_only_trace_) {
   current_simulation = this;
+  trace_->clear();
+  hooks_ = std::make_unique<RunHooks>(loop_, options_.explore, options_.inject, *trace_, stream("schedule"),
+                                      stream("inject"));
+  loop_.set_observer(hooks_.get());
+  loop_.set_schedule_policy(hooks_.get());
   network_ = std::make_unique<net::internal::SimNetwork>(loop_, options_.network, options_.faults, stream("net"),
                                                          stream("net.faults"));
   loop_.set_network(network_.get());
@@ -40,9 +59,18 @@ Simulation::Simulation(const Options& options)
 Simulation::~Simulation() {
   // Tasks first (their frames may still close transports), then the network.
   loop_.shutdown();
+  // The network's events join the run's trace (and its hash): trace_network.h.
+  merge_network_trace(*trace_, *network_, loop_.now());
   last_trace = network_->take_trace();
   network_.reset();
+  loop_.set_observer(nullptr);
+  loop_.set_schedule_policy(nullptr);
+  last_hash = trace_->hash();
   current_simulation = previous_;
+}
+
+void Simulation::record(TraceKind kind, const detio::internal::TaskStateBase* task, std::string detail) {
+  hooks_->record(kind, task, detail);
 }
 
 Simulation* Simulation::current() noexcept { return current_simulation; }
@@ -62,12 +90,24 @@ bool Simulation::poll(detio::internal::LoopCore& loop, std::optional<TimePoint> 
 }
 
 void Simulation::run_main(const TaskHandleBase& main) {
-  bool finished = detio::internal::drive_until(loop_, *this, [&] { return main.done(); });
+  const Budget& budget = options_.budget;
+  auto over_budget = [&] {
+    return (budget.max_steps && hooks_->steps() > *budget.max_steps) ||
+           (budget.max_virtual_time && loop_.now().time_since_epoch() > *budget.max_virtual_time);
+  };
+  bool finished = detio::internal::drive_until(loop_, *this, [&] { return main.done() || over_budget(); });
+  if (finished && !main.done()) {
+    std::vector<std::string> blocked = describe_blocked(loop_);
+    std::string message = fmt::format("hang: main task {} did not finish within the budget ({} steps, {:.6f}s of "
+                                      "virtual time so far); blocked tasks:",
+                                      main.get_name(), hooks_->steps(),
+                                      std::chrono::duration<double>(loop_.now().time_since_epoch()).count());
+    for (const std::string& b : blocked) message += "\n  " + b;
+    loop_.shutdown();
+    throw HangError(std::move(message), std::move(blocked));
+  }
   if (!finished) {
-    std::vector<std::string> blocked;
-    loop_.tasks().for_each([&](detio::internal::TaskRegistryEntry* e) {
-      blocked.push_back(e->task->name() + ": " + e->task->describe_wait());
-    });
+    std::vector<std::string> blocked = describe_blocked(loop_);
     std::string message = "deadlock: main task " + main.get_name() +
                           " can never finish (no task is ready and no timer is pending); blocked tasks:";
     for (const std::string& b : blocked) message += "\n  " + b;
@@ -89,5 +129,7 @@ const net::Trace& network_trace() {
 }
 
 const net::Trace& last_network_trace() noexcept { return internal::last_trace; }
+
+std::uint64_t last_trace_hash() noexcept { return internal::last_hash; }
 
 }  // namespace detio::sim

@@ -15,11 +15,17 @@
 #include "detio/errors.h"
 #include "detio/internal/loop_core.h"
 #include "detio/net/options.h"
+#include "detio/sim/explore.h"
 #include "detio/sim/random.h"
+#include "detio/sim/trace.h"
 #include "detio/task_handle.h"
 
 namespace detio::net::internal {
 class SimNetwork;
+}
+
+namespace detio::sim::internal {
+class RunHooks;
 }
 
 namespace detio::sim {
@@ -34,7 +40,31 @@ struct Options {
   // The fraction of sim::buggify() call sites enabled in a run (which ones
   // is drawn from the seed); 0 turns buggify off.
   double buggify = 0.25;
+  // Seeded schedule exploration (timer slack, same-instant order, ready
+  // order); all off by default.
+  ExploreOptions explore{};
+  // Seeded cancellation injection; off by default.
+  InjectOptions inject{};
+  // Hang detection: exceeding a budget ends the run with HangError.
+  Budget budget{};
+  // If set, filled with the run's events (else only the hash is kept; see
+  // last_trace_hash()).
+  Trace* trace = nullptr;
 };
+
+// A run that exceeded its Budget: the blocked tasks and where they wait.
+class HangError : public Error {
+ public:
+  HangError(std::string message, std::vector<std::string> blocked)
+      : Error(std::move(message)), blocked_(std::move(blocked)) {}
+  const std::vector<std::string>& blocked_tasks() const noexcept { return blocked_; }
+
+ private:
+  std::vector<std::string> blocked_;
+};
+
+// The trace hash of the last simulation run that ended on this thread.
+std::uint64_t last_trace_hash() noexcept;
 
 class DeadlockError : public Error {
  public:
@@ -61,6 +91,9 @@ class Simulation {
   detio::internal::LoopCore& loop() noexcept { return loop_; }
   const Options& options() const noexcept { return options_; }
   Random& stream(std::string_view name);
+  // This run's trace (its hash always; events if Options::trace is set).
+  Trace& trace() noexcept { return *trace_; }
+  void record(TraceKind kind, const detio::internal::TaskStateBase* task, std::string detail);
   // The simulated network (the loop's Network), owned by the run.
   net::internal::SimNetwork& network() noexcept { return *network_; }
 
@@ -78,6 +111,9 @@ class Simulation {
   detio::internal::LoopCore::Scope scope_;
   Simulation* previous_;
   std::unique_ptr<Streams> streams_;
+  Trace hash_only_trace_{false};
+  Trace* trace_;
+  std::unique_ptr<RunHooks> hooks_;
   // Destroyed before the loop, after LoopCore::shutdown() freed the tasks.
   std::unique_ptr<net::internal::SimNetwork> network_;
 };
