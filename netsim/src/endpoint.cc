@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "detio/errors.h"
+#include "detio/net/internal/connection.h"
 #include "detio/net/internal/sim_network.h"
 
 namespace detio::net::internal {

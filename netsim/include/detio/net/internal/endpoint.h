@@ -27,7 +27,7 @@
 #include <optional>
 #include <string>
 
-#include "detio/internal/future_base.h"
+#include "detio/internal/ready_node.h"
 #include "detio/internal/timer_heap.h"
 #include "detio/net/internal/host.h"
 #include "detio/net/internal/packet.h"
@@ -37,9 +37,6 @@ namespace detio::net::internal {
 
 class SimNetwork;
 struct Connection;
-
-// The future a connecting task waits on; embedded in connect's frame, so
-// cancelling the connect unregisters it (and aborts the half-open socket).
 class ConnectWait;
 
 class SimEndpoint final : public Transport, public std::enable_shared_from_this<SimEndpoint> {
@@ -175,36 +172,6 @@ class SimEndpoint final : public Transport, public std::enable_shared_from_this<
   int syn_attempts_ = 0;
   Duration syn_timeout_{};
   detio::internal::MemberTimer<SimEndpoint, &SimEndpoint::on_syn_timer> syn_timer_{this};
-};
-
-class ConnectWait : public detio::internal::Waiter {
- public:
-  explicit ConnectWait(std::shared_ptr<SimEndpoint> endpoint) noexcept
-      : Waiter("connect"), endpoint_(std::move(endpoint)) {}
-  ConnectWait(const ConnectWait&) = delete;
-  ~ConnectWait() {
-    if (endpoint_) endpoint_->abandon_connect();
-  }
-  void succeed() noexcept { set_result(); }
-  void fail(std::exception_ptr error) noexcept {
-    if (!done()) set_done(std::move(error));
-  }
-  // After a successful wait: the connected transport, now the caller's.
-  std::shared_ptr<Transport> take() noexcept {
-    std::shared_ptr<SimEndpoint> endpoint = std::move(endpoint_);
-    endpoint->release_connect_wait();
-    return endpoint;
-  }
-
- private:
-  std::shared_ptr<SimEndpoint> endpoint_;
-};
-
-// A connection: its id and its two ends (0: client, 1: server).
-struct Connection {
-  std::uint64_t id = 0;
-  std::uint16_t port = 0;  // the port the client dialled
-  std::shared_ptr<SimEndpoint> ends[2];
 };
 
 }  // namespace detio::net::internal

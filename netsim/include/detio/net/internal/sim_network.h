@@ -22,6 +22,7 @@
 
 #include "detio/internal/loop_core.h"
 #include "detio/internal/timer_heap.h"
+#include "detio/net/internal/connection.h"
 #include "detio/net/internal/endpoint.h"
 #include "detio/net/internal/host.h"
 #include "detio/net/internal/link.h"
