@@ -27,11 +27,14 @@ TEST(CallSoonThreadsafe, WakesALoopBlockedInEpollWaitAndRunsOnTheLoopThread) {
   detio::run([&]() -> Task<void> {
     detio::Future<int> result;
     detio::LoopHandle loop = detio::get_running_loop();
-    std::thread worker([loop, result, &ran_on]() mutable {
+    // Loop objects (the Future) are touched on the loop thread only: the
+    // other thread passes a pointer along without using it.
+    detio::Future<int>* target = &result;
+    std::thread worker([loop, target, &ran_on] {
       std::this_thread::sleep_for(20ms);  // the loop is asleep by now
-      loop.call_soon_threadsafe([result, &ran_on]() mutable {
+      loop.call_soon_threadsafe([target, &ran_on] {
         ran_on = std::this_thread::get_id();
-        result.set_result(42);
+        target->set_result(42);
       });
     });
     EXPECT_EQ(co_await result, 42);
@@ -94,6 +97,11 @@ Task<int> slow_add(int a, int b) {
   co_return a + b;
 }
 
+Task<int> never_finishes() {
+  co_await detio::sleep(1h);
+  co_return 0;
+}
+
 TEST(RunCoroutineThreadsafe, ReturnsTheResultToAnotherThread) {
   int got = 0;
   std::string error;
@@ -153,7 +161,7 @@ TEST(RunCoroutineThreadsafe, AFutureWhoseLoopEndsFirstDoesNotHang) {
   detio::ConcurrentFuture<int> started;
   detio::ConcurrentFuture<int> never_started;
   detio::run([&]() -> Task<void> {
-    started = detio::run_coroutine_threadsafe(slow_add(1, 2), detio::get_running_loop());
+    started = detio::run_coroutine_threadsafe(never_finishes(), detio::get_running_loop());
     co_await detio::sleep(1ms);  // the task starts, then main ends: it is cancelled
     never_started = detio::run_coroutine_threadsafe(slow_add(3, 4), detio::get_running_loop());
   }());
@@ -205,8 +213,8 @@ TEST(ToThread, ThePoolIsBoundedAndQueuesTheRest) {
 
 TEST(ToThread, CancellingTheAwaitAbandonsTheResultButNotTheCall) {
   std::atomic<bool> call_finished{false};
+  std::atomic<bool> release{false};  // outlives the loop: the call still reads it
   detio::run([&]() -> Task<void> {
-    std::atomic<bool> release{false};
     auto blocking = [&] {
       while (!release.load()) std::this_thread::sleep_for(1ms);
       call_finished = true;
