@@ -20,6 +20,20 @@ std::uint32_t node_of(const net::internal::SimNetwork& network, const std::strin
   return node == net::internal::kNoNode ? 0 : node;
 }
 
+// Partitions, clogs, lost segments and killed nodes are faults; the rest
+// (including resets, which may be a peer's normal RST) is network traffic.
+TraceKind kind_of(const net::Event& e) {
+  switch (e.kind) {
+    case net::EventKind::kPartition:
+    case net::EventKind::kClog:
+    case net::EventKind::kLoss:
+    case net::EventKind::kKill:
+      return TraceKind::kFault;
+    default:
+      return TraceKind::kNet;
+  }
+}
+
 std::string describe(const net::Event& e) {
   std::string out(net::to_string(e.kind));
   out += " " + e.node;
@@ -45,7 +59,7 @@ void merge_network_trace(Trace& trace, const net::internal::SimNetwork& network,
   std::vector<TraceEvent> events;
   events.reserve(net.events().size());
   for (const net::Event& e : net.events()) {
-    events.push_back(TraceEvent{e.time, TraceKind::kNet, node_of(network, e.node), 0, describe(e)});
+    events.push_back(TraceEvent{e.time, kind_of(e), node_of(network, e.node), 0, describe(e)});
   }
   trace.merge(std::move(events));
   // Name every node of the run after its host.
