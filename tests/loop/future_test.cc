@@ -139,6 +139,18 @@ TEST(FutureTest, CancelReachesEveryAwaiterWithTheMessage) {
   EXPECT_THAT(log, ElementsAre("a CancelledError(gone)@5", "b CancelledError(gone)@5"));
 }
 
+TEST(FutureTest, ATaskEndingInAFuturesCancellationIsCancelledWithoutARequest) {
+  detio::sim::run([]() -> Task<void> {
+    Future<int> f;
+    auto t = detio::create_task([](Future<int> g) -> Task<int> { co_return co_await g; }(f));
+    co_await detio::sleep(0ms);
+    f.cancel("from the future");
+    EXPECT_EQ(co_await outcome(t), "CancelledError(from the future)");
+    EXPECT_TRUE(t.cancelled());
+    EXPECT_EQ(t.cancelling(), 0);  // nobody called t.cancel()
+  }());
+}
+
 TEST(FutureTest, CancellingOneAwaitingTaskCancelsTheFutureForAll) {
   Log log;
   detio::sim::run([&]() -> Task<void> {

@@ -61,8 +61,8 @@ TEST(GatherTest, ConformanceGather) {
 }
 
 TEST(GatherTest, MixedTypesTasksAndHandles) {
-  detio::sim::run([]() -> Task<void> {
-    Log log;
+  Log log;
+  detio::sim::run([&]() -> Task<void> {
     auto handle = detio::create_task(sleeper(log, "h", 5ms, 40));
     auto text = []() -> Task<std::string> { co_return "text"; };
     std::tuple<int, std::string, std::monostate, int> r =
@@ -75,8 +75,8 @@ TEST(GatherTest, MixedTypesTasksAndHandles) {
 }
 
 TEST(GatherTest, ResultsAreInArgumentOrderNotCompletionOrder) {
-  detio::sim::run([]() -> Task<void> {
-    Log log;
+  Log log;
+  detio::sim::run([&]() -> Task<void> {
     std::vector<Task<int>> tasks;
     for (int d : {30, 10, 20, 0}) tasks.push_back(sleeper(log, "s", d * 1ms, d));
     std::vector<int> r = co_await detio::gather(std::move(tasks));
@@ -165,8 +165,8 @@ TEST(GatherTest, CancellingTheGatherCancelsEveryChildWithTheMessage) {
 }
 
 TEST(GatherTest, CancellingAVectorGatherOfHandlesCancelsThem) {
-  detio::sim::run([]() -> Task<void> {
-    Log log;
+  Log log;
+  detio::sim::run([&]() -> Task<void> {
     std::vector<TaskHandle<int>> hs;
     for (int i = 0; i < 3; ++i) hs.push_back(detio::create_task(sleeper(log, "s", 1s)));
     auto g = detio::create_task(detio::gather(hs));
@@ -237,8 +237,8 @@ TEST(GatherTest, GatherOfVoidTasksGivesMonostates) {
 }
 
 TEST(GatherTest, TemporariesAreSafeInsideCreateTask) {
-  detio::sim::run([]() -> Task<void> {
-    Log log;
+  Log log;
+  detio::sim::run([&]() -> Task<void> {
     auto g = detio::create_task(detio::gather(sleeper(log, "a", 2ms, 1), sleeper(log, "b", 1ms, 2)));
     auto g2 = detio::create_task(detio::gather([] {
       std::vector<Task<int>> v;
@@ -253,8 +253,8 @@ TEST(GatherTest, TemporariesAreSafeInsideCreateTask) {
 }
 
 TEST(GatherTest, TheSameHandleTwiceAndAnAlreadyDoneHandle) {
-  detio::sim::run([]() -> Task<void> {
-    Log log;
+  Log log;
+  detio::sim::run([&]() -> Task<void> {
     auto done = detio::create_task(immediate(log, 4));
     co_await done;
     auto h = detio::create_task(sleeper(log, "h", 1ms, 6));

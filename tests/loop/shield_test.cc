@@ -39,8 +39,8 @@ TEST(ShieldTest, ConformanceAwaiterCancelledInnerKeepsRunning) {
 }
 
 TEST(ShieldTest, ValueReachesAnAwaiterThatWasNotCancelled) {
-  detio::sim::run([]() -> Task<void> {
-    Log log;
+  Log log;
+  detio::sim::run([&]() -> Task<void> {
     auto inner = detio::create_task(sleeper(log, "s", 5ms, 6));
     EXPECT_EQ(co_await detio::shield(inner), 6);
     EXPECT_EQ(ms(), 5);

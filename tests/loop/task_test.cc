@@ -108,8 +108,8 @@ TEST(TaskTest, ExceptionsPropagateThroughAwait) {
 }
 
 TEST(TaskTest, AwaitingATaskTwiceIsInvalidState) {
-  detio::sim::run([]() -> Task<void> {
-    Log log;
+  Log log;
+  detio::sim::run([&]() -> Task<void> {
     Task<int> t = immediate(log, 3);
     EXPECT_EQ(co_await t, 3);
     EXPECT_FALSE(t.valid());
@@ -271,8 +271,8 @@ TEST(TaskTest, BusyTasksDoNotAdvanceTime) {
 // ------------------------------------------------------- handle queries
 
 TEST(TaskTest, ResultAndExceptionOfAPendingTaskAreInvalidState) {
-  detio::sim::run([]() -> Task<void> {
-    Log log;
+  Log log;
+  detio::sim::run([&]() -> Task<void> {
     auto t = detio::create_task(sleeper(log, "s", 10ms, 4));
     EXPECT_FALSE(t.done());
     EXPECT_EQ(outcome_of_call([&] { t.result(); }), "InvalidStateError");

@@ -16,6 +16,8 @@ namespace detio_core_test {
 
 using namespace std::chrono_literals;
 
+// Declare logs outside detio::sim::run(...): tasks still running when main
+// returns are cancelled by run() and may log while they unwind.
 using Log = std::vector<std::string>;
 
 // The running loop's virtual time in whole milliseconds.

@@ -44,8 +44,8 @@ std::vector<std::string> names(const std::vector<TaskHandle<T>>& hs) {
 // ----------------------------------------------------------------- wait
 
 TEST(WaitTest, AllCompletedIsTheDefault) {
-  detio::sim::run([]() -> Task<void> {
-    Log log;
+  Log log;
+  detio::sim::run([&]() -> Task<void> {
     auto hs = spawn_sleepers(log, {30, 10, 20});
     auto [done, pending] = co_await detio::wait(hs);
     EXPECT_EQ(ms(), 30);
@@ -55,8 +55,8 @@ TEST(WaitTest, AllCompletedIsTheDefault) {
 }
 
 TEST(WaitTest, FirstCompletedReturnsAtTheFirstCompletionAndCancelsNothing) {
-  detio::sim::run([]() -> Task<void> {
-    Log log;
+  Log log;
+  detio::sim::run([&]() -> Task<void> {
     auto hs = spawn_sleepers(log, {30, 10, 20});
     auto r = co_await detio::wait(hs, {.timeout = {}, .return_when = ReturnWhen::kFirstCompleted});
     EXPECT_EQ(ms(), 10);
@@ -84,8 +84,8 @@ TEST(WaitTest, FirstExceptionReturnsAtTheFirstFailure) {
 }
 
 TEST(WaitTest, FirstExceptionWithoutFailuresWaitsForAllAndIgnoresCancellation) {
-  detio::sim::run([]() -> Task<void> {
-    Log log;
+  Log log;
+  detio::sim::run([&]() -> Task<void> {
     auto hs = spawn_sleepers(log, {10, 1000, 30});
     auto canceller = [](TaskHandle<int> victim) -> Task<void> {
       co_await detio::sleep(5ms);
@@ -101,8 +101,8 @@ TEST(WaitTest, FirstExceptionWithoutFailuresWaitsForAllAndIgnoresCancellation) {
 }
 
 TEST(WaitTest, TimeoutReturnsWhatIsDoneAndCancelsNothing) {
-  detio::sim::run([]() -> Task<void> {
-    Log log;
+  Log log;
+  detio::sim::run([&]() -> Task<void> {
     auto hs = spawn_sleepers(log, {10, 30, 50});
     auto r = co_await detio::wait(hs, {.timeout = 25ms});
     EXPECT_EQ(ms(), 25);
@@ -167,8 +167,8 @@ TEST(WaitTest, LatencyMatchesCPython) {
 }
 
 TEST(WaitTest, CancellingTheWaiterLeavesTheTasksAlone) {
-  detio::sim::run([]() -> Task<void> {
-    Log log;
+  Log log;
+  detio::sim::run([&]() -> Task<void> {
     auto hs = spawn_sleepers(log, {10, 20});
     auto w = detio::create_task(detio::wait(hs));
     co_await detio::sleep(5ms);
@@ -196,8 +196,8 @@ TEST(AsCompletedTest, YieldsResultsInCompletionOrder) {
 }
 
 TEST(AsCompletedTest, ExceptionsComeOutAtTheirPosition) {
-  detio::sim::run([]() -> Task<void> {
-    Log log;
+  Log log;
+  detio::sim::run([&]() -> Task<void> {
     auto hs = spawn_sleepers(log, {10, 30});
     hs.push_back(detio::create_task(failer(log, "f", 20ms)));
     std::vector<std::string> got;
@@ -209,8 +209,8 @@ TEST(AsCompletedTest, ExceptionsComeOutAtTheirPosition) {
 }
 
 TEST(AsCompletedTest, TimeoutMakesTheRestThrowTimeoutErrorWithoutCancelling) {
-  detio::sim::run([]() -> Task<void> {
-    Log log;
+  Log log;
+  detio::sim::run([&]() -> Task<void> {
     auto hs = spawn_sleepers(log, {10, 30, 50});
     std::vector<std::string> got;
     for (auto next : detio::as_completed(hs, 25ms)) got.push_back(at(co_await outcome(std::move(next))));
@@ -234,8 +234,8 @@ TEST(AsCompletedTest, LatencyMatchesCPython) {
 }
 
 TEST(AsCompletedTest, DoneHandlesAndEmptyInput) {
-  detio::sim::run([]() -> Task<void> {
-    Log log;
+  Log log;
+  detio::sim::run([&]() -> Task<void> {
     auto a = detio::create_task(immediate(log, 1));
     auto b = detio::create_task(immediate(log, 2));
     co_await detio::gather(a, b);
@@ -253,14 +253,31 @@ TEST(AsCompletedTest, DoneHandlesAndEmptyInput) {
 }
 
 TEST(AsCompletedTest, AwaitablesCanBeAwaitedConcurrently) {
-  detio::sim::run([]() -> Task<void> {
-    Log log;
+  Log log;
+  detio::sim::run([&]() -> Task<void> {
     auto hs = spawn_sleepers(log, {20, 10});
     auto ac = detio::as_completed(hs);
     auto first = detio::create_task(ac.next());
     auto second = detio::create_task(ac.next());
     EXPECT_EQ(co_await first, 10);
     EXPECT_EQ(co_await second, 20);
+  }());
+}
+
+TEST(AsCompletedTest, AGetterCancelledAfterBeingWokenPassesTheResultOn) {
+  // Like asyncio.Queue.get: a getter woken and then cancelled before it ran
+  // hands the wake-up to the next getter, so no completion is lost.
+  Log log;  // outlives the run: s20 is still running when main returns
+  detio::sim::run([&]() -> Task<void> {
+    auto hs = spawn_sleepers(log, {10, 20});
+    auto ac = detio::as_completed(hs);
+    auto g1 = detio::create_task(ac.next());
+    auto g2 = detio::create_task(ac.next());
+    co_await detio::sleep(10ms);  // the 10ms completion has just woken g1
+    g1.cancel();
+    EXPECT_EQ(co_await outcome(g1), "CancelledError()");
+    EXPECT_EQ(co_await g2, 10);
+    EXPECT_EQ(ms(), 10);
   }());
 }
 
