@@ -237,11 +237,15 @@ TEST(LoopbackLoad, TenThousandConnectionsOfRandomSizedEchoes) {
   rusage client_usage{};
   ::getrusage(RUSAGE_SELF, &client_usage);
 
+  auto cpu = [](const rusage& u) {
+    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+  };
   std::printf(
       "load: %d connections x %d round trips in %.1f s (%.0f round trips/s, %.2f GB each way); "
-      "peak RSS: client %ld MiB, server %ld MiB\n",
+      "CPU: client %.1f s, server %.1f s; peak RSS: client %ld MiB, server %ld MiB\n",
       connections, rounds, seconds, static_cast<double>(c.round_trips) / seconds, static_cast<double>(c.bytes) / 1e9,
-      client_usage.ru_maxrss / 1024, server_usage.ru_maxrss / 1024);
+      cpu(client_usage), cpu(server_usage), client_usage.ru_maxrss / 1024, server_usage.ru_maxrss / 1024);
   RecordProperty("seconds", std::to_string(seconds));
   RecordProperty("client_peak_rss_kib", std::to_string(client_usage.ru_maxrss));
   RecordProperty("server_peak_rss_kib", std::to_string(server_usage.ru_maxrss));

@@ -19,6 +19,12 @@ class ByteBuffer {
   // Removes and returns the first min(n, size()) bytes.
   std::string take(std::size_t n) {
     n = std::min(n, size());
+    if (n > kKeptCapacity && n == data_.size() && start_ == 0) {
+      // Everything, and big: hand the storage over instead of copying it.
+      std::string out = std::move(data_);
+      data_ = std::string();
+      return out;
+    }
     std::string out(data_, start_, n);
     consume(n);
     return out;
