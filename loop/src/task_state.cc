@@ -139,11 +139,15 @@ void TaskStateBase::drop_callbacks() noexcept {
 
 void TaskStateBase::abandon() noexcept {
   // Never run again: release frames (which unregisters every awaiter they
-  // hold) and the callbacks, which may hold handles to this very task.
+  // hold) and the callbacks, which may hold handles to this very task. It
+  // ends as cancelled, so a handle kept past the loop is safe to use.
   Ref<TaskStateBase> keep_alive(this);
   step_node_.unlink();
+  fut_waiter_ = nullptr;
   finish_frame();
   drop_callbacks();
+  must_cancel_ = false;
+  if (!done()) set_cancelled("abandoned when the loop shut down");
 }
 
 void TaskStateBase::kill(std::string_view message) {

@@ -121,13 +121,6 @@ TEST(TaskTest, AwaitingATaskTwiceIsInvalidState) {
 
 TEST(TaskTest, DeepChainOfSynchronousAwaitsUsesNoStack) {
   // cppcoro issues 31/55: without symmetric transfer these overflow.
-#if defined(__GNUC__) && !defined(__clang__) && !defined(__OPTIMIZE__)
-  // BUG: g++ -O0 (the "debug" preset) does not turn symmetric transfer into
-  // a tail call, so each synchronously completing co_await keeps ~100 bytes
-  // of stack: ~80k awaits in a loop overflow 8 MiB. -foptimize-sibling-calls
-  // on the detio::detio interface fixes it.
-  GTEST_SKIP() << "g++ -O0: symmetric transfer grows the stack";
-#endif
   detio::sim::run([]() -> Task<void> {
     EXPECT_EQ(co_await depth(100000), 100000);
     long long sum = 0;

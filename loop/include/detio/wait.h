@@ -14,7 +14,7 @@ namespace detio {
 enum class ReturnWhen { kAllCompleted, kFirstCompleted, kFirstException };
 
 struct WaitOptions {
-  std::optional<Duration> timeout;
+  std::optional<Duration> timeout = std::nullopt;
   ReturnWhen return_when = ReturnWhen::kAllCompleted;
 };
 
