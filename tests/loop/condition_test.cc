@@ -10,29 +10,14 @@
 #include <vector>
 
 #include "detio/detio.h"
+#include "primitive_test_util.h"
 
 using namespace std::chrono_literals;
 using detio::Task;
 
 namespace {
 
-// Runs `f()` while keeping the lambda (and its captures) alive.
-template <class F>
-auto call(F f) -> decltype(f()) {
-  co_return co_await f();
-}
-template <class F>
-auto spawn(F f, std::string name = "") {
-  return detio::create_task(call(std::move(f)), std::move(name));
-}
-template <class F>
-void run(F body) {
-  detio::sim::run(call(std::move(body)));
-}
-long long ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(detio::now().time_since_epoch()).count();
-}
-using Log = std::vector<std::string>;
+using namespace primitive_test;
 
 // Waits once under the lock (`async with cond: await cond.wait()`), logs.
 Task<void> wait_once(detio::Condition& cond, Log& log, std::string name) {
