@@ -87,9 +87,12 @@ TEST(NetStreams, HundredEchoClientsVirtualVersusRealTime) {
         end = now();
         co_return good;
       }(end),
-      sim::Options{.seed = 4});
+      // The network: 1-50 ms one way (1 ms latency + up to 49 ms jitter).
+      sim::Options{.seed = 4, .network = {.remote = {.latency = 1ms, .jitter = 49ms, .bandwidth = 125'000'000}}});
   const double real_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_EQ(good, 2000);
+  // 20 round trips of 2-100 ms each: seconds of virtual time.
+  EXPECT_GT(end.time_since_epoch(), 1s);
   std::printf("streams: 100 echo clients x 20 lines: %.6f virtual s in %.1f real ms (%llu network events)\n",
               std::chrono::duration<double>(end.time_since_epoch()).count(), real_ms,
               static_cast<unsigned long long>(sim::last_network_trace().size()));
