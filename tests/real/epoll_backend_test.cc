@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/time.h>
 
 #include <chrono>
 #include <detio/detio.h>
@@ -68,6 +69,56 @@ TEST(EpollBackend, WritingToAClosedPeerRaisesInsteadOfSigpipe) {
   }());
   ::sigaction(SIGPIPE, &old, nullptr);
   EXPECT_TRUE(result == "BrokenPipeError" || result == "ConnectionResetError") << result;
+}
+
+// A signal every 200 us, with a handler installed without SA_RESTART: the
+// loop's epoll_wait, reads, writes and connects see EINTR and carry on.
+TEST(EpollBackend, SignalsInterruptingSyscallsAreHarmless) {
+  struct sigaction old{};
+  struct sigaction on_alarm{};
+  static volatile sig_atomic_t alarms = 0;
+  alarms = 0;
+  on_alarm.sa_handler = [](int) { alarms = alarms + 1; };
+  on_alarm.sa_flags = 0;
+  ::sigaction(SIGALRM, &on_alarm, &old);
+  itimerval every{{0, 200}, {0, 200}};
+  ::setitimer(ITIMER_REAL, &every, nullptr);
+  std::size_t echoed = 0;
+  bool same = false;
+  detio::run([&]() -> Task<void> {
+    // Idle waits: epoll_wait is interrupted again and again, yet every
+    // sleep lasts its full time.
+    const detio::TimePoint start = detio::now();
+    for (int i = 0; i < 20; ++i) co_await detio::sleep(2ms);
+    EXPECT_GE(detio::now() - start, 40ms);
+    detio::Server server = co_await detio::start_server(echo, "127.0.0.1", 0);
+    std::string data(2 * 1024 * 1024, '\0');
+    for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>(i * 7 + i / 4096);
+    for (int c = 0; c < 4; ++c) {
+      auto [r, w] = co_await detio::open_connection("127.0.0.1", server.port());
+      auto send = [](StreamWriter w, const std::string& d) -> Task<void> {
+        for (std::size_t i = 0; i < d.size(); i += 8192) {
+          w.write(std::string_view(d).substr(i, 8192));
+          co_await w.drain();
+          co_await detio::sleep(std::chrono::microseconds(50));
+        }
+        w.write_eof();
+      };
+      auto sender = detio::create_task(send(w, data));
+      const std::string back = co_await r.read();
+      co_await sender;
+      echoed += back.size();
+      same = back == data;
+      w.close();
+    }
+    server.close();
+  }());
+  itimerval off{};
+  ::setitimer(ITIMER_REAL, &off, nullptr);
+  ::sigaction(SIGALRM, &old, nullptr);
+  EXPECT_GT(alarms, 100);  // many syscalls were interrupted
+  EXPECT_EQ(echoed, 4u * 2 * 1024 * 1024);
+  EXPECT_TRUE(same);
 }
 
 TEST(EpollBackend, EveryFdIsClosedWhenRunReturnsEvenIfLeftOpen) {
