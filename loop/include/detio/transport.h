@@ -26,9 +26,11 @@ struct SocketAddress {
 
 class Transport;
 
-// Receives one connection's events (asyncio.Protocol). The backend never
-// calls a Protocol from inside a Transport call made by that protocol's
-// owner: events are delivered from the loop.
+// Receives one connection's events (asyncio.Protocol). Events are delivered
+// from the loop, never from inside a Transport call made by the protocol's
+// owner, with one exception taken from asyncio: pause_writing() is called
+// from inside write() when that write crosses the high watermark, so a
+// drain() right after it waits.
 class Protocol {
  public:
   virtual ~Protocol() = default;
@@ -39,7 +41,8 @@ class Protocol {
   // The connection is gone: nullptr after a clean close, else the error
   // (ConnectionResetError, BrokenPipeError, ...). Delivered exactly once.
   virtual void connection_lost(std::exception_ptr error) = 0;
-  // The write buffer rose above the high watermark / fell to the low one.
+  // The write buffer rose above the high watermark (called inside write())
+  // / fell to the low one (called from the loop).
   virtual void pause_writing() = 0;
   virtual void resume_writing() = 0;
 };
