@@ -37,13 +37,13 @@ bool TimeoutScope::exit(bool body_raised_cancelled) {
   return false;
 }
 
-Task<void> cancel_and_wait(TaskHandleBase handle) {
+Task<void> cancel_and_wait(FutureBase& fut) {
   // The done callback lives in this frame, so it unregisters itself (from
   // the task's callbacks or the ready queue) if we are cancelled first.
   Waiter released("cancel_and_wait");
   MemberCallback<Waiter, &Waiter::set_result> on_done(&released);
-  handle.state().add_callback(&on_done);
-  handle.cancel();
+  fut.add_callback(&on_done);
+  fut.cancel("");
   co_await FutureAwaiter(released);
 }
 

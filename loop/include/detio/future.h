@@ -1,16 +1,18 @@
 // detio::Future<T>: a handle to shared one-shot state (asyncio.Future).
 // Copies are the same future; a default-constructed one is a fresh pending
 // future. Any number of tasks may co_await it. Setting a settled future or
-// reading a pending one throws InvalidStateError.
+// reading a pending one throws InvalidStateError. A move-only result is
+// handed over once, to the first co_await or result().
 #pragma once
 
 #include <exception>
-#include <optional>
 #include <string>
 
 #include "detio/internal/future_awaiter.h"
 #include "detio/internal/refcounted.h"
+#include "detio/internal/result_slot.h"
 #include "detio/task.h"
+#include "detio/task_handle.h"
 
 namespace detio {
 
@@ -49,7 +51,7 @@ class Future {
   ResultOf<T> result() const {
     check_done();
     state_->rethrow_if_failed();
-    return *state_->value;
+    return state_->value.get(describe_owner);
   }
   // The stored exception or nullptr; CancelledError if cancelled.
   std::exception_ptr exception() const {
@@ -72,7 +74,7 @@ class Future {
     void await_suspend(std::coroutine_handle<> h) { inner_.await_suspend(h); }
     T await_resume() const {
       inner_.await_resume();
-      if constexpr (!std::is_void_v<T>) return *future_.state_->value;
+      if constexpr (!std::is_void_v<T>) return future_.state_->value.get(describe_owner);
     }
 
    private:
@@ -83,6 +85,9 @@ class Future {
 
   friend bool operator==(const Future& a, const Future& b) noexcept { return a.state_ == b.state_; }
 
+  // The shared state (for detio's combinators, like TaskHandleBase::state()).
+  internal::FutureBase& state() const noexcept { return *state_; }
+
  private:
   struct State final : internal::FutureBase {
     State() : FutureBase("Future") {}
@@ -91,7 +96,7 @@ class Future {
       if (--refs == 0) delete this;
     }
     int refs = 0;
-    std::optional<ResultOf<T>> value;
+    internal::ResultSlot<T> value;
   };
 
   void check_pending(const char* what) const {
@@ -101,7 +106,28 @@ class Future {
     if (!done()) throw InvalidStateError("Result is not set: future is still pending");
   }
 
+  static std::string describe_owner() { return "a Future"; }
+
   internal::Ref<State> state_;
 };
+
+namespace internal {
+// A Task that awaits `f`: lets a Future go where a Task is taken. Cancelling
+// the task cancels the future, as cancelling a task awaiting one does.
+template <class T>
+Task<T> await_future(Future<T> f) {
+  co_return co_await f;
+}
+
+template <class T>
+struct AwaitResult<Future<T>> {
+  using type = T;
+};
+}  // namespace internal
+
+template <class T>
+TaskHandle<T> ensure_task(Future<T> future) {
+  return create_task(internal::await_future(std::move(future)));
+}
 
 }  // namespace detio

@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "detio/future.h"
 #include "detio/internal/gather_state.h"
 #include "detio/task_handle.h"
 
@@ -23,9 +24,14 @@ class Outcome {
 
   bool ok() const noexcept { return error_ == nullptr; }
   // The value; rethrows the error if the child failed or was cancelled.
-  const ResultOf<T>& value() const {
+  // std::move(outcome).value() moves it out (for move-only results).
+  const ResultOf<T>& value() const& {
     if (error_) std::rethrow_exception(error_);
     return *value_;
+  }
+  ResultOf<T>&& value() && {
+    if (error_) std::rethrow_exception(error_);
+    return std::move(*value_);
   }
   std::exception_ptr error() const noexcept { return error_; }
 
@@ -70,18 +76,20 @@ Task<std::vector<Outcome<T>>> gather_settled_vector(std::vector<TaskHandle<T>> h
   co_return results;
 }
 
-template <class T>
-std::vector<TaskHandle<T>> spawn_all(std::vector<Task<T>> tasks) {
+// Awaitable is Task<T> or Future<T>.
+template <template <class> class Awaitable, class T>
+std::vector<TaskHandle<T>> spawn_all(std::vector<Awaitable<T>> awaitables) {
   std::vector<TaskHandle<T>> handles;
-  handles.reserve(tasks.size());
-  for (Task<T>& t : tasks) handles.push_back(create_task(std::move(t)));
+  handles.reserve(awaitables.size());
+  for (Awaitable<T>& a : awaitables) handles.push_back(ensure_task(std::move(a)));
   return handles;
 }
 
 }  // namespace internal
 
-// gather(a, b, ...) with each argument a Task<X> or a TaskHandle<X>:
-// a std::tuple of the results (std::monostate for void).
+// gather(a, b, ...) with each argument a Task<X>, a TaskHandle<X> or a
+// Future<X>: a std::tuple of the results (std::monostate for void). A Future
+// is awaited by a task of its own, so cancelling the gather cancels it.
 template <class... Args>
 Task<std::tuple<ResultOf<typename internal::AwaitResult<Args>::type>...>> gather(Args... args) {
   // A braced list evaluates left to right: children spawn in argument order.
@@ -100,6 +108,11 @@ Task<std::vector<ResultOf<T>>> gather(std::vector<Task<T>> tasks) {
 }
 
 template <class T>
+Task<std::vector<ResultOf<T>>> gather(std::vector<Future<T>> futures) {
+  return internal::gather_vector(internal::spawn_all(std::move(futures)));
+}
+
+template <class T>
 Task<std::vector<Outcome<T>>> gather_settled(std::vector<TaskHandle<T>> handles) {
   return internal::gather_settled_vector(std::move(handles));
 }
@@ -107,6 +120,11 @@ Task<std::vector<Outcome<T>>> gather_settled(std::vector<TaskHandle<T>> handles)
 template <class T>
 Task<std::vector<Outcome<T>>> gather_settled(std::vector<Task<T>> tasks) {
   return internal::gather_settled_vector(internal::spawn_all(std::move(tasks)));
+}
+
+template <class T>
+Task<std::vector<Outcome<T>>> gather_settled(std::vector<Future<T>> futures) {
+  return internal::gather_settled_vector(internal::spawn_all(std::move(futures)));
 }
 
 }  // namespace detio

@@ -1,6 +1,6 @@
-// detio::shield(handle): await a task without letting the awaiter's
-// cancellation reach it (asyncio.shield). Cancelling the awaiter still makes
-// its await throw CancelledError; the inner task keeps running.
+// detio::shield(handle): await a task (or a Future) without letting the
+// awaiter's cancellation reach it (asyncio.shield). Cancelling the awaiter
+// still makes its await throw CancelledError; the inner task keeps running.
 #pragma once
 
 #include "detio/future.h"
@@ -8,8 +8,11 @@
 
 namespace detio {
 
-template <class T>
-Task<T> shield(TaskHandle<T> inner) {
+namespace internal {
+
+// Inner is a TaskHandle<T> or a Future<T>.
+template <class Inner, class T = typename AwaitResult<Inner>::type>
+Task<T> shield_impl(Inner inner) {
   if (inner.done()) co_return co_await inner;
   // The awaiter waits on `outer`; a relay copies inner's outcome into it
   // unless outer was cancelled (asyncio's _inner_done_callback).
@@ -26,12 +29,24 @@ Task<T> shield(TaskHandle<T> inner) {
         outer.set_result(inner.result());
       }
     }
-    TaskHandle<T> inner;
+    Inner inner;
     Future<T> outer;
-    internal::MemberCallback<Relay, &Relay::run> node{this};
+    MemberCallback<Relay, &Relay::run> node{this};
   } relay{inner, {}};
   inner.state().add_callback(&relay.node);
   co_return co_await relay.outer;
+}
+
+}  // namespace internal
+
+template <class T>
+Task<T> shield(TaskHandle<T> inner) {
+  return internal::shield_impl(std::move(inner));
+}
+
+template <class T>
+Task<T> shield(Future<T> inner) {
+  return internal::shield_impl(std::move(inner));
 }
 
 template <class T>

@@ -66,14 +66,11 @@ class TaskHandle : public TaskHandleBase {
   explicit TaskHandle(internal::TaskState<T>* state) noexcept : TaskHandleBase(state) {}
 
   // The result. Throws InvalidStateError while pending, CancelledError if
-  // cancelled, or the task's exception.
+  // cancelled, or the task's exception. A move-only result is handed over
+  // once: to the first result() or co_await (then InvalidStateError).
   ResultOf<T> result() const {
     check_done_for_result();
-    if constexpr (std::is_void_v<T>) {
-      return {};
-    } else {
-      return typed().value();
-    }
+    return typed().take_result();
   }
 
   template <class F>
@@ -88,7 +85,7 @@ class TaskHandle : public TaskHandleBase {
     void await_suspend(std::coroutine_handle<> h) { inner_.await_suspend(h); }
     T await_resume() const {
       inner_.await_resume();
-      if constexpr (!std::is_void_v<T>) return handle_.typed().value();
+      if constexpr (!std::is_void_v<T>) return handle_.typed().take_result();
     }
 
    private:

@@ -9,6 +9,7 @@
 
 #include <optional>
 
+#include "detio/future.h"
 #include "detio/internal/timeout_scope.h"
 #include "detio/task_handle.h"
 
@@ -40,6 +41,11 @@ Task<T> timeout_at(TimePoint when, TaskHandle<T> handle) {
   return timeout_at(when, internal::await_handle(std::move(handle)));
 }
 
+template <class T>
+Task<T> timeout_at(TimePoint when, Future<T> future) {
+  return timeout_at(when, internal::await_future(std::move(future)));
+}
+
 // The deadline is taken when the returned Task starts running.
 template <class Body>
 Task<typename internal::AwaitResult<Body>::type> timeout(Duration d, Body body) {
@@ -48,13 +54,15 @@ Task<typename internal::AwaitResult<Body>::type> timeout(Duration d, Body body) 
 
 namespace internal {
 
-// asyncio's _cancel_and_wait: cancel `handle` and wait until it is done,
-// without letting our own cancellation cancel it again.
-Task<void> cancel_and_wait(TaskHandleBase handle);
+// asyncio's _cancel_and_wait: cancel `fut` and wait until it is done,
+// without letting our own cancellation cancel it again. The caller keeps
+// `fut` alive.
+Task<void> cancel_and_wait(FutureBase& fut);
 
-template <class T>
-Task<T> wait_for_expired(TaskHandle<T> handle) {
-  if (!handle.done()) co_await cancel_and_wait(handle);
+// wait_for with a non-positive timeout on a TaskHandle<T> or a Future<T>.
+template <class Handle, class T = typename AwaitResult<Handle>::type>
+Task<T> wait_for_expired(Handle handle) {
+  if (!handle.done()) co_await cancel_and_wait(handle.state());
   try {
     if constexpr (std::is_void_v<T>) {
       handle.result();
@@ -81,6 +89,13 @@ template <class T>
 Task<T> wait_for(TaskHandle<T> handle, Duration d) {
   if (d <= Duration::zero()) co_return co_await internal::wait_for_expired(std::move(handle));
   co_return co_await timeout(d, std::move(handle));
+}
+
+// On timeout the future is cancelled, as asyncio.wait_for(fut, t) does.
+template <class T>
+Task<T> wait_for(Future<T> future, Duration d) {
+  if (d <= Duration::zero()) co_return co_await internal::wait_for_expired(std::move(future));
+  co_return co_await timeout(d, std::move(future));
 }
 
 }  // namespace detio

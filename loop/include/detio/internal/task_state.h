@@ -7,12 +7,12 @@
 
 #include <coroutine>
 #include <functional>
-#include <optional>
 #include <string>
 #include <string_view>
 
 #include "detio/internal/future_base.h"
 #include "detio/internal/loop_core.h"
+#include "detio/internal/result_slot.h"
 #include "detio/task.h"
 
 namespace detio::internal {
@@ -125,8 +125,9 @@ class TaskState final : public TaskStateBase {
  public:
   explicit TaskState(Task<T> task) : TaskState(task.release()) {}
 
-  // Valid only when done() && !cancelled() && !failed().
-  const ResultOf<T>& value() const noexcept { return *value_; }
+  // Valid only when done() && !cancelled() && !failed(); see ResultSlot for
+  // move-only results.
+  ResultOf<T> take_result() { return value_.get([this] { return "task '" + name() + "'"; }); }
 
  private:
   explicit TaskState(std::coroutine_handle<TaskPromise<T>> h) noexcept
@@ -140,7 +141,7 @@ class TaskState final : public TaskStateBase {
   }
 
   std::coroutine_handle<TaskPromise<T>> typed_root_;
-  std::optional<ResultOf<T>> value_;
+  ResultSlot<T> value_;
 };
 
 // The task being stepped on this thread, or nullptr.
