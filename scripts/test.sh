@@ -10,62 +10,68 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib/deps.sh
 
-presets=("$@")
-if ((${#presets[@]} == 0)); then
-  # asan builds everything with clang, so a separate clang Release build
-  # would only cost CI time (60 minutes on 2 cores).
-  presets=(release asan tsan)
-fi
-
-detio_ensure_deps
-jobs=$(detio_jobs)
-
-# Runs one step of a preset, output to its log; on failure shows the tail.
-step() {
-  local name=$1 log=$2
-  shift 2
-  if "$@" >"$log" 2>&1; then
-    return 0
+# One function, called on the last line: bash reads it whole before running
+# it, so editing or checking out this file mid-run cannot change the run.
+main() {
+  presets=("$@")
+  if ((${#presets[@]} == 0)); then
+    # asan builds everything with clang, so a separate clang Release build
+    # would only cost CI time (60 minutes on 2 cores).
+    presets=(release asan tsan)
   fi
-  echo "  $name FAILED; last lines of $log:" >&2
-  tail -n 60 "$log" | sed 's/^/    /' >&2
-  return 1
+
+  detio_ensure_deps
+  jobs=$(detio_jobs)
+
+  # Runs one step of a preset, output to its log; on failure shows the tail.
+  step() {
+    local name=$1 log=$2
+    shift 2
+    if "$@" >"$log" 2>&1; then
+      return 0
+    fi
+    echo "  $name FAILED; last lines of $log:" >&2
+    tail -n 60 "$log" | sed 's/^/    /' >&2
+    return 1
+  }
+
+  summary=()
+  failed=0
+  suite_start=$SECONDS
+  for preset in "${presets[@]}"; do
+    start=$SECONDS
+    dir="build/$preset"
+    mkdir -p "$dir"
+    echo "== $preset: configure, build, test (-j$jobs)"
+    result="ok"
+    tests=""
+    if ! step configure "$dir/configure.log" cmake --preset "$preset"; then
+      result="FAILED (configure)"
+    elif ! step build "$dir/build.log" cmake --build --preset "$preset" --parallel "$jobs"; then
+      result="FAILED (build)"
+    else
+      if ! step test "$dir/test.log" ctest --preset "$preset" --output-on-failure -j "$jobs"; then
+        result="FAILED (tests)"
+      fi
+      tests=$(grep -E 'tests passed, [0-9]+ tests? failed out of' "$dir/test.log" | tail -n 1 || true)
+      grep -E '^\s+[0-9]+ - .* \((Failed|Timeout|Not Run|SEGFAULT|Subprocess aborted|Exception)' "$dir/test.log" |
+        sed 's/^\s*/    failed: /' || true
+    fi
+    elapsed=$((SECONDS - start))
+    [[ "$result" == ok ]] || failed=1
+    line=$(printf '%-8s %-20s %4ds  %s' "$preset" "$result" "$elapsed" "$tests")
+    echo "  $line"
+    summary+=("$line")
+  done
+
+  echo
+  echo "== summary ($((SECONDS - suite_start))s)"
+  printf '  %s\n' "${summary[@]}"
+  if ((failed)); then
+    echo "test.sh: FAILED" >&2
+    exit 1
+  fi
+  echo "test.sh: all presets passed"
 }
 
-summary=()
-failed=0
-suite_start=$SECONDS
-for preset in "${presets[@]}"; do
-  start=$SECONDS
-  dir="build/$preset"
-  mkdir -p "$dir"
-  echo "== $preset: configure, build, test (-j$jobs)"
-  result="ok"
-  tests=""
-  if ! step configure "$dir/configure.log" cmake --preset "$preset"; then
-    result="FAILED (configure)"
-  elif ! step build "$dir/build.log" cmake --build --preset "$preset" --parallel "$jobs"; then
-    result="FAILED (build)"
-  else
-    if ! step test "$dir/test.log" ctest --preset "$preset" --output-on-failure -j "$jobs"; then
-      result="FAILED (tests)"
-    fi
-    tests=$(grep -E 'tests passed, [0-9]+ tests? failed out of' "$dir/test.log" | tail -n 1 || true)
-    grep -E '^\s+[0-9]+ - .* \((Failed|Timeout|Not Run|SEGFAULT|Subprocess aborted|Exception)' "$dir/test.log" |
-      sed 's/^\s*/    failed: /' || true
-  fi
-  elapsed=$((SECONDS - start))
-  [[ "$result" == ok ]] || failed=1
-  line=$(printf '%-8s %-20s %4ds  %s' "$preset" "$result" "$elapsed" "$tests")
-  echo "  $line"
-  summary+=("$line")
-done
-
-echo
-echo "== summary ($((SECONDS - suite_start))s)"
-printf '  %s\n' "${summary[@]}"
-if ((failed)); then
-  echo "test.sh: FAILED" >&2
-  exit 1
-fi
-echo "test.sh: all presets passed"
+main "$@"
