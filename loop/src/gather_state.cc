@@ -1,8 +1,10 @@
 #include "detio/internal/gather_state.h"
 
+#include "detio/errors.h"
+
 namespace detio::internal {
 
-GatherState::GatherState(std::vector<TaskHandleBase> children, bool return_exceptions)
+GatherState::GatherState(std::vector<FutureBase*> children, bool return_exceptions)
     : FutureBase("gather", &GatherState::cancel_children),
       children_(std::move(children)),
       return_exceptions_(return_exceptions) {
@@ -12,7 +14,7 @@ GatherState::GatherState(std::vector<TaskHandleBase> children, bool return_excep
   }
   for (std::size_t i = 0; i < children_.size(); ++i) {
     nodes_.emplace_back(this, i);
-    children_[i].state().add_callback(&nodes_.back());
+    children_[i]->add_callback(&nodes_.back());
   }
 }
 
@@ -26,8 +28,8 @@ bool GatherState::cancel_children(FutureBase* self, std::string_view message) {
   auto* gather = static_cast<GatherState*>(self);
   if (gather->done()) return false;
   bool any = false;
-  for (TaskHandleBase& child : gather->children_) {
-    if (child.cancel(std::string(message))) any = true;
+  for (FutureBase* child : gather->children_) {
+    if (child->cancel(message)) any = true;
   }
   // Even with return_exceptions the gather must end in CancelledError.
   if (any) gather->cancel_requested_ = true;
@@ -37,7 +39,7 @@ bool GatherState::cancel_children(FutureBase* self, std::string_view message) {
 void GatherState::on_child_done(std::size_t index) {
   ++finished_;
   if (done()) return;
-  TaskStateBase& child = children_[index].state();
+  FutureBase& child = *children_[index];
   if (!return_exceptions_) {
     if (child.cancelled()) {
       set_done(std::make_exception_ptr(CancelledError(child.cancel_message())));

@@ -125,9 +125,4 @@ struct AwaitResult<Future<T>> {
 };
 }  // namespace internal
 
-template <class T>
-TaskHandle<T> ensure_task(Future<T> future) {
-  return create_task(internal::await_future(std::move(future)));
-}
-
 }  // namespace detio

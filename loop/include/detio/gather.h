@@ -42,89 +42,117 @@ class Outcome {
 
 namespace internal {
 
-template <class... Ts>
-Task<std::tuple<ResultOf<Ts>...>> gather_tuple(std::tuple<TaskHandle<Ts>...> handles) {
-  GatherState state(std::apply([](auto&... h) { return std::vector<TaskHandleBase>{h...}; }, handles), false);
-  co_await FutureAwaiter(state);
-  co_return std::apply([](auto&... h) { return std::tuple<ResultOf<Ts>...>{h.result()...}; }, handles);
+// What gather waits on for one argument: a Task is spawned (in argument
+// order); a TaskHandle or a Future is waited on as it is, like asyncio's
+// ensure_future.
+template <class T>
+TaskHandle<T> gather_child(Task<T> task) {
+  return create_task(std::move(task));
+}
+template <class T>
+TaskHandle<T> gather_child(TaskHandle<T> handle) {
+  return handle;
+}
+template <class T>
+Future<T> gather_child(Future<T> future) {
+  return future;
 }
 
-template <class T>
-Task<std::vector<ResultOf<T>>> gather_vector(std::vector<TaskHandle<T>> handles) {
-  GatherState state(std::vector<TaskHandleBase>(handles.begin(), handles.end()), false);
+template <class Child>
+FutureBase* child_state(const Child& child) {
+  return &child.state();
+}
+
+template <class... Children>
+Task<std::tuple<ResultOf<typename AwaitResult<Children>::type>...>> gather_tuple(std::tuple<Children...> children) {
+  GatherState state(std::apply([](auto&... c) { return std::vector<FutureBase*>{child_state(c)...}; }, children),
+                    false);
+  co_await FutureAwaiter(state);
+  co_return std::apply(
+      [](auto&... c) { return std::tuple<ResultOf<typename AwaitResult<Children>::type>...>{c.result()...}; },
+      children);
+}
+
+template <class Child>
+std::vector<FutureBase*> child_states(const std::vector<Child>& children) {
+  std::vector<FutureBase*> states;
+  states.reserve(children.size());
+  for (const Child& c : children) states.push_back(child_state(c));
+  return states;
+}
+
+template <class Child, class T = typename AwaitResult<Child>::type>
+Task<std::vector<ResultOf<T>>> gather_vector(std::vector<Child> children) {
+  GatherState state(child_states(children), false);
   co_await FutureAwaiter(state);
   std::vector<ResultOf<T>> results;
-  results.reserve(handles.size());
-  for (const TaskHandle<T>& h : handles) results.push_back(h.result());
+  results.reserve(children.size());
+  for (const Child& c : children) results.push_back(c.result());
   co_return results;
 }
 
-template <class T>
-Outcome<T> outcome_of(const TaskHandle<T>& h) {
-  if (h.cancelled()) return Outcome<T>(std::make_exception_ptr(CancelledError(h.state().cancel_message())));
-  if (std::exception_ptr e = h.exception()) return Outcome<T>(e);
-  return Outcome<T>(h.result());
+template <class Child, class T = typename AwaitResult<Child>::type>
+Outcome<T> outcome_of(const Child& c) {
+  if (c.cancelled()) return Outcome<T>(std::make_exception_ptr(CancelledError(c.state().cancel_message())));
+  if (std::exception_ptr e = c.exception()) return Outcome<T>(e);
+  return Outcome<T>(c.result());
 }
 
-template <class T>
-Task<std::vector<Outcome<T>>> gather_settled_vector(std::vector<TaskHandle<T>> handles) {
-  GatherState state(std::vector<TaskHandleBase>(handles.begin(), handles.end()), true);
+template <class Child, class T = typename AwaitResult<Child>::type>
+Task<std::vector<Outcome<T>>> gather_settled_vector(std::vector<Child> children) {
+  GatherState state(child_states(children), true);
   co_await FutureAwaiter(state);
   std::vector<Outcome<T>> results;
-  results.reserve(handles.size());
-  for (const TaskHandle<T>& h : handles) results.push_back(outcome_of(h));
+  results.reserve(children.size());
+  for (const Child& c : children) results.push_back(outcome_of(c));
   co_return results;
 }
 
-// Awaitable is Task<T> or Future<T>.
-template <template <class> class Awaitable, class T>
-std::vector<TaskHandle<T>> spawn_all(std::vector<Awaitable<T>> awaitables) {
+template <class T>
+std::vector<TaskHandle<T>> spawn_all(std::vector<Task<T>> tasks) {
   std::vector<TaskHandle<T>> handles;
-  handles.reserve(awaitables.size());
-  for (Awaitable<T>& a : awaitables) handles.push_back(ensure_task(std::move(a)));
+  handles.reserve(tasks.size());
+  for (Task<T>& t : tasks) handles.push_back(create_task(std::move(t)));
   return handles;
 }
 
 }  // namespace internal
 
 // gather(a, b, ...) with each argument a Task<X>, a TaskHandle<X> or a
-// Future<X>: a std::tuple of the results (std::monostate for void). A Future
-// is awaited by a task of its own, so cancelling the gather cancels it.
+// Future<X>: a std::tuple of the results (std::monostate for void).
 template <class... Args>
 Task<std::tuple<ResultOf<typename internal::AwaitResult<Args>::type>...>> gather(Args... args) {
   // A braced list evaluates left to right: children spawn in argument order.
-  std::tuple<TaskHandle<typename internal::AwaitResult<Args>::type>...> handles{ensure_task(std::move(args))...};
-  return internal::gather_tuple(std::move(handles));
+  std::tuple<decltype(internal::gather_child(std::move(args)))...> children{
+      internal::gather_child(std::move(args))...};
+  return internal::gather_tuple(std::move(children));
 }
 
-template <class T>
-Task<std::vector<ResultOf<T>>> gather(std::vector<TaskHandle<T>> handles) {
-  return internal::gather_vector(std::move(handles));
-}
-
+// gather over a vector of Tasks, TaskHandles or Futures: a vector of results.
 template <class T>
 Task<std::vector<ResultOf<T>>> gather(std::vector<Task<T>> tasks) {
   return internal::gather_vector(internal::spawn_all(std::move(tasks)));
 }
-
+template <class T>
+Task<std::vector<ResultOf<T>>> gather(std::vector<TaskHandle<T>> handles) {
+  return internal::gather_vector(std::move(handles));
+}
 template <class T>
 Task<std::vector<ResultOf<T>>> gather(std::vector<Future<T>> futures) {
-  return internal::gather_vector(internal::spawn_all(std::move(futures)));
-}
-
-template <class T>
-Task<std::vector<Outcome<T>>> gather_settled(std::vector<TaskHandle<T>> handles) {
-  return internal::gather_settled_vector(std::move(handles));
+  return internal::gather_vector(std::move(futures));
 }
 
 template <class T>
 Task<std::vector<Outcome<T>>> gather_settled(std::vector<Task<T>> tasks) {
   return internal::gather_settled_vector(internal::spawn_all(std::move(tasks)));
 }
-
+template <class T>
+Task<std::vector<Outcome<T>>> gather_settled(std::vector<TaskHandle<T>> handles) {
+  return internal::gather_settled_vector(std::move(handles));
+}
 template <class T>
 Task<std::vector<Outcome<T>>> gather_settled(std::vector<Future<T>> futures) {
-  return internal::gather_settled_vector(internal::spawn_all(std::move(futures)));
+  return internal::gather_settled_vector(std::move(futures));
 }
 
 }  // namespace detio

@@ -108,16 +108,6 @@ TaskHandle<T> create_task(Task<T> task, std::string name = "") {
   return handle;
 }
 
-// Spawning an existing handle is the identity (asyncio.ensure_future).
-template <class T>
-TaskHandle<T> ensure_task(TaskHandle<T> handle) {
-  return handle;
-}
-template <class T>
-TaskHandle<T> ensure_task(Task<T> task) {
-  return create_task(std::move(task));
-}
-
 // The running task's handle; empty outside a task.
 TaskHandleBase current_task() noexcept;
 

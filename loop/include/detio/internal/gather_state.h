@@ -1,19 +1,21 @@
 // The future a gather waits on (asyncio's _GatheringFuture): settles with
 // the first child failure (or a child's cancellation) unless
 // return_exceptions, else when every child is done; cancelling it cancels
-// every child that is still running.
+// every child that is still running. Children are tasks or Futures; the
+// gather's coroutine frame owns their handles and outlives this state.
 #pragma once
 
 #include <deque>
 #include <vector>
 
-#include "detio/task_handle.h"
+#include "detio/internal/future_base.h"
+#include "detio/internal/ready_node.h"
 
 namespace detio::internal {
 
 class GatherState final : public FutureBase {
  public:
-  GatherState(std::vector<TaskHandleBase> children, bool return_exceptions);
+  GatherState(std::vector<FutureBase*> children, bool return_exceptions);
   GatherState(const GatherState&) = delete;
   ~GatherState() = default;
 
@@ -27,7 +29,7 @@ class GatherState final : public FutureBase {
   static bool cancel_children(FutureBase* self, std::string_view message);
   void on_child_done(std::size_t index);
 
-  std::vector<TaskHandleBase> children_;
+  std::vector<FutureBase*> children_;
   std::deque<ChildDone> nodes_;
   std::size_t finished_ = 0;
   bool return_exceptions_;
