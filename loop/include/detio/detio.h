@@ -1,4 +1,7 @@
-// The one header users include: the whole detio API.
+// The one header users include: the whole detio API, the simulator's
+// controls (nodes, buggify, sweeps, traces) and the simulated network's
+// (partitions, clogs, stats) included. Only detio/sim/gtest.h (it needs
+// GoogleTest) and detio/sim/scenario_main.h are separate.
 #pragma once
 
 #include "detio/as_completed.h"
@@ -23,5 +26,13 @@
 #include "detio/timeout.h"
 #include "detio/to_thread.h"
 #include "detio/wait.h"
+#include "detio/net/faults.h"
+#include "detio/net/options.h"
+#include "detio/net/stats.h"
+#include "detio/net/trace.h"
+#include "detio/sim/buggify.h"
+#include "detio/sim/node.h"
 #include "detio/sim/random.h"
 #include "detio/sim/run.h"
+#include "detio/sim/sweep.h"
+#include "detio/sim/trace.h"
