@@ -5,10 +5,8 @@ namespace detio {
 void StreamWriter::write(std::string_view data) {
   if (state_->close_called) throw RuntimeError("StreamWriter.write() after close()");
   if (state_->eof_written) throw RuntimeError("StreamWriter.write() after write_eof()");
-  if (state_->connection_lost()) {
-    if (std::exception_ptr e = state_->loss_error()) std::rethrow_exception(e);
-    throw BrokenPipeError("StreamWriter.write(): the connection is closed");
-  }
+  // As asyncio: the bytes are dropped and drain() raises the loss.
+  if (state_->connection_lost()) return;
   state_->transport()->write(data);
 }
 

@@ -384,6 +384,38 @@ TEST_P(StreamsTest, AnExceptionInAHandlerClosesThatConnectionOnly) {
   });
 }
 
+// As in asyncio, write() after the connection was lost drops the bytes
+// without raising (the loss is not the writer's bug); drain() reports it.
+TEST_P(StreamsTest, WriteAfterTheConnectionWasLostDoesNotThrowDrainReportsIt) {
+  std::string first_error, write_after, drain_after;
+  run([&]() -> Task<void> {
+    auto closer = [](StreamReader, StreamWriter w) -> Task<void> {
+      w.close();
+      co_return;
+    };
+    detio::Server server = co_await detio::start_server(closer, host(), 0);
+    auto [r, w] = co_await detio::open_connection(host(), server.port());
+    EXPECT_EQ(co_await r.read(), "");  // the peer closed
+    // Writing to a closed peer ends in a reset; bounded, it stops by itself.
+    for (int i = 0; i < 1000 && first_error.empty(); ++i) {
+      try {
+        w.write(std::string(64 * 1024, 'p'));
+        co_await w.drain();
+        co_await detio::sleep(1ms);
+      } catch (...) {
+        first_error = detio_test::describe_error(std::current_exception());
+      }
+    }
+    write_after = detio_test::outcome_of_call([&] { w.write("more"); });
+    drain_after = co_await outcome_of(w.drain());
+    w.close();
+    server.close();
+  });
+  EXPECT_TRUE(first_error == "BrokenPipeError" || first_error == "ConnectionResetError") << first_error;
+  EXPECT_EQ(write_after, "ok");
+  EXPECT_EQ(drain_after, first_error);
+}
+
 DETIO_INSTANTIATE_STREAM_BACKENDS(StreamsTest);
 
 }  // namespace

@@ -1,8 +1,10 @@
 // detio::StreamWriter (asyncio.StreamWriter). write() queues bytes without
 // blocking; drain() waits while the transport's buffer is above its high
 // watermark (the peer is not reading) and raises the connection's error.
-// Writing after close() or write_eof() throws RuntimeError; writing after
-// the connection was lost throws its error (BrokenPipeError by default).
+// Writing after close() or write_eof() throws RuntimeError (a bug in the
+// caller). Writing after the connection was lost drops the bytes without
+// raising, as asyncio does: the loss is the network's, and drain() raises
+// it (ConnectionResetError, BrokenPipeError, ...).
 #pragma once
 
 #include <memory>
