@@ -191,7 +191,7 @@ void DoneCallbackNode::fire(ReadyNode* n, Action a) {
   }
 }
 
-std::uint64_t add_done_callback(FutureBase& fut, std::function<void()> fn) {
+std::uint64_t add_done_callback(FutureBase& fut, absl::AnyInvocable<void()> fn) {
   std::uint64_t id = running_loop().next_callback_id();
   fut.add_callback(new DoneCallbackNode(id, std::move(fn)));
   return id;

@@ -4,9 +4,9 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 
+#include "absl/functional/any_invocable.h"
 #include "detio/stream_reader.h"
 #include "detio/stream_writer.h"
 #include "detio/task.h"
@@ -14,7 +14,8 @@
 
 namespace detio {
 
-using ClientConnected = std::function<Task<void>(StreamReader, StreamWriter)>;
+// Called once per accepted connection; may be move-only.
+using ClientConnected = absl::AnyInvocable<Task<void>(StreamReader, StreamWriter)>;
 
 namespace internal {
 class ServerState;

@@ -6,10 +6,10 @@
 #pragma once
 
 #include <coroutine>
-#include <functional>
 #include <string>
 #include <string_view>
 
+#include "absl/functional/any_invocable.h"
 #include "detio/internal/future_base.h"
 #include "detio/internal/loop_core.h"
 #include "detio/internal/result_slot.h"
@@ -155,15 +155,15 @@ TaskStateBase& running_task(const char* what);
 
 // A user done-callback queued like asyncio's call_soon(cb).
 struct DoneCallbackNode : ReadyNode {
-  DoneCallbackNode(std::uint64_t callback_id, std::function<void()> f)
+  DoneCallbackNode(std::uint64_t callback_id, absl::AnyInvocable<void()> f)
       : ReadyNode(&DoneCallbackNode::fire), id(callback_id), fn(std::move(f)) {}
   static void fire(ReadyNode* n, Action a);
   std::uint64_t id;
-  std::function<void()> fn;
+  absl::AnyInvocable<void()> fn;
 };
 
 // Registers `fn` on `fut`; returns its id for remove_callback().
-std::uint64_t add_done_callback(FutureBase& fut, std::function<void()> fn);
+std::uint64_t add_done_callback(FutureBase& fut, absl::AnyInvocable<void()> fn);
 // Removes callbacks with that id still waiting; returns how many.
 int remove_done_callback(FutureBase& fut, std::uint64_t id) noexcept;
 
