@@ -1,5 +1,7 @@
 #include "detio/internal/future_base.h"
 
+#include <cstdio>
+
 #include "detio/errors.h"
 #include "detio/internal/loop_core.h"
 
@@ -24,7 +26,20 @@ void FutureBase::schedule_callbacks() noexcept {
 
 void FutureBase::rethrow_if_failed() const {
   if (state_ == State::kCancelled) throw CancelledError(cancel_message_);
+  exception_retrieved_ = true;
   if (exception_) std::rethrow_exception(exception_);
+}
+
+void report_unretrieved_exception(const FutureBase& fut, std::string_view what) noexcept {
+  std::string message = "unknown exception";
+  try {
+    std::rethrow_exception(fut.exception());
+  } catch (const std::exception& e) {
+    message = e.what();
+  } catch (...) {
+  }
+  std::fprintf(stderr, "detio: %.*s exception was never retrieved: %s\n", static_cast<int>(what.size()), what.data(),
+               message.c_str());
 }
 
 }  // namespace detio::internal

@@ -10,6 +10,9 @@ StreamState::StreamState(std::size_t limit_bytes) : limit(limit_bytes) {
 }
 
 StreamState::~StreamState() {
+  // The loss error is also raised by reads and drain(); like asyncio's
+  // StreamReaderProtocol.__del__, do not report it as never retrieved.
+  if (closed_.done() && !closed_.cancelled()) closed_.exception();
   if (!transport_) return;
   transport_->detach_protocol();
   if (!transport_->is_closing()) transport_->close();

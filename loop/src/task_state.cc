@@ -16,7 +16,10 @@ TaskStateBase::TaskStateBase(std::coroutine_handle<> root, PromiseBase& promise)
   registry_entry_.task = this;
 }
 
-TaskStateBase::~TaskStateBase() { finish_frame(); }
+TaskStateBase::~TaskStateBase() {
+  if (exception_unretrieved()) report_unretrieved_exception(*this, "Task '" + name_ + "'");
+  finish_frame();
+}
 
 void TaskStateBase::start(LoopCore& loop, std::string name) {
   loop_ = &loop;

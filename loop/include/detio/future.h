@@ -91,6 +91,9 @@ class Future {
  private:
   struct State final : internal::FutureBase {
     State() : FutureBase("Future") {}
+    ~State() {
+      if (exception_unretrieved()) internal::report_unretrieved_exception(*this, "Future");
+    }
     void ref() noexcept { ++refs; }
     void unref() noexcept {
       if (--refs == 0) delete this;

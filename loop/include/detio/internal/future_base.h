@@ -50,8 +50,15 @@ class FutureBase {
   ReadyList& callbacks() noexcept { return callbacks_; }
 
   // Throws CancelledError if cancelled, the stored exception if failed.
+  // Both mark the exception as retrieved (see exception_unretrieved).
   void rethrow_if_failed() const;
-  std::exception_ptr exception() const noexcept { return exception_; }
+  std::exception_ptr exception() const noexcept {
+    exception_retrieved_ = true;
+    return exception_;
+  }
+  // Failed, and nobody ever looked at the exception: asyncio's "exception
+  // was never retrieved", reported when a task or Future is destroyed.
+  bool exception_unretrieved() const noexcept { return failed() && !exception_retrieved_; }
   const std::string& cancel_message() const noexcept { return cancel_message_; }
 
   static bool cancel_plain(FutureBase* self, std::string_view message) {
@@ -69,12 +76,17 @@ class FutureBase {
 
   State state_ = State::kPending;
   bool is_task_ = false;
+  mutable bool exception_retrieved_ = false;
   const char* label_;
   CancelFn cancel_fn_;
   std::exception_ptr exception_;
   std::string cancel_message_;
   ReadyList callbacks_;
 };
+
+// Writes asyncio's "<what> exception was never retrieved" report for `fut`
+// to stderr; `what` names it ("Task 'worker'", "Future").
+void report_unretrieved_exception(const FutureBase& fut, std::string_view what) noexcept;
 
 // A one-shot future embedded in an awaiting coroutine frame (asyncio's
 // `loop.create_future()` inside Lock.acquire, Queue.get, sleep, ...). The
