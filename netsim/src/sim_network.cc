@@ -294,11 +294,16 @@ void SimNetwork::on_syn(SimEndpoint& server, std::uint16_t port) {
     return;
   }
   auto it = h.ports.find(port);
-  if (it == h.ports.end() || it->second->closed()) {
+  const bool listening = it != h.ports.end() && !it->second->closed();
+  // No draw when the rate is 0, so other faults' draws stay as they were.
+  const bool refused = listening && faults_.refuse > 0 && client.host() != server.host() &&
+                       fault_rng_.chance(faults_.refuse);
+  if (!listening || refused) {
     server.lost_ = server.released_ = true;
     server.phase_ = SimEndpoint::Phase::kClosed;
     server.fin_sent_ = server.rst_sent_ = true;
-    server.send_control(Packet::Kind::kRst, "no listener on port " + std::to_string(port));
+    server.send_control(Packet::Kind::kRst, (refused ? "refused (fault) on port " : "no listener on port ") +
+                                                std::to_string(port));
     schedule_reap(server.conn_id());
     return;
   }

@@ -11,8 +11,8 @@
 namespace detio::sim {
 namespace {
 
-constexpr std::array<std::string_view, 12> kOptionKeys = {
-    "faults", "reset", "delay", "clog", "partition", "inject", "inject_rate", "early_timeouts",
+constexpr std::array<std::string_view, 13> kOptionKeys = {
+    "faults", "reset", "delay", "clog", "partition", "refuse", "inject", "inject_rate", "early_timeouts",
     "ready",  "slack", "shuffle", "buggify"};
 
 thread_local internal::KnobContext* current_context = nullptr;
@@ -41,8 +41,8 @@ std::optional<bool> parse_on_off(std::string_view s) {
 std::string check(std::string_view key, std::string_view value) {
   auto bad = [&](std::string_view want) { return fmt::format("knob {}={}: want {}", key, value, want); };
   if (key == "faults") return value == "off" || parse_double(value) ? "" : bad("off or a factor >= 0");
-  if (key == "reset" || key == "delay" || key == "clog" || key == "partition" || key == "inject_rate" ||
-      key == "buggify") {
+  if (key == "reset" || key == "delay" || key == "clog" || key == "partition" || key == "refuse" ||
+      key == "inject_rate" || key == "buggify") {
     if (key == "buggify" && value == "off") return "";
     std::optional<double> p = parse_double(value);
     return p && *p <= 1 ? "" : bad("a probability in [0, 1]");
@@ -123,12 +123,13 @@ void Knobs::apply(Options& options) const {
   net::FaultOptions& f = options.faults;
   if (const std::string* v = get("faults")) {
     const double factor = *v == "off" ? 0.0 : *parse_double(*v);
-    for (double* rate : {&f.reset, &f.delay, &f.clog, &f.partition}) *rate = std::min(1.0, *rate * factor);
+    for (double* rate : {&f.reset, &f.delay, &f.clog, &f.partition, &f.refuse}) *rate = std::min(1.0, *rate * factor);
   }
   if (const std::string* v = get("reset")) f.reset = *parse_double(*v);
   if (const std::string* v = get("delay")) f.delay = *parse_double(*v);
   if (const std::string* v = get("clog")) f.clog = *parse_double(*v);
   if (const std::string* v = get("partition")) f.partition = *parse_double(*v);
+  if (const std::string* v = get("refuse")) f.refuse = *parse_double(*v);
   if (const std::string* v = get("inject")) {
     const std::int64_t n = *parse_int(*v);
     options.inject.cancel = n > 0;

@@ -20,6 +20,7 @@ constexpr Kind kFaultKinds[] = {
     {"delay", &net::FaultOptions::delay},
     {"clog", &net::FaultOptions::clog},
     {"partition", &net::FaultOptions::partition},
+    {"refuse", &net::FaultOptions::refuse},
 };
 
 // The simpler variants of `knobs`, most drastic first.

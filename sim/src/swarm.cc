@@ -64,6 +64,10 @@ void apply_swarm(Options& options, const SwarmOptions& swarm) {
     options.inject.max_per_run = static_cast<int>(bound);
     options.inject.early_timeouts = early;
   }
+
+  // Drawn last, so the draws above stay what they were before it existed.
+  const Draw refuse = draw(rng, swarm.max_fault_rate, 64);
+  if (swarm.faults) f.refuse = refuse.on ? refuse.rate : 0.0;
 }
 
 std::string describe_mix(const Options& options) {
@@ -77,6 +81,7 @@ std::string describe_mix(const Options& options) {
   add_fault("delay", f.delay);
   add_fault("clog", f.clog);
   add_fault("partition", f.partition);
+  add_fault("refuse", f.refuse);
   out += faults.empty() ? "no faults" : "faults" + faults;
   out += fmt::format("; buggify {:.3g}", options.buggify);
   const ExploreOptions& e = options.explore;

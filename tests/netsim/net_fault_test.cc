@@ -227,6 +227,50 @@ TEST(NetFault, RandomResetsEndConnectionsWithConnectionResetError) {
   EXPECT_LT(t.delivered, 1'000'000u);
 }
 
+// With faults.refuse, some connects to a listening port are refused (as by a
+// full backlog); with a reconnect loop every client still gets through, and
+// connects within one host are never refused.
+TEST(NetFault, RandomRefusedConnectsAreRetriedByTheClient) {
+  sim::Options o = fixed_links(14);
+  o.faults.refuse = 0.5;
+  struct Counts {
+    int refused = 0;
+    int connected = 0;
+    int local_refused = 0;
+  };
+  Counts n = sim::run(
+      []() -> Task<Counts> {
+        net_test::Server* server = co_await start_db1();
+        Counts counts;
+        for (int client = 0; client < 20; ++client) {
+          while (true) {
+            try {
+              co_await net_test::connect("db1", 80);
+              ++counts.connected;
+              break;
+            } catch (const ConnectionRefusedError&) {
+              ++counts.refused;
+            }
+          }
+        }
+        EXPECT_EQ(server->accepted.size(), 20u);
+        auto local = net_test::listen(81);
+        for (int i = 0; i < 20; ++i) {
+          try {
+            co_await net_test::connect("localhost", 81);
+          } catch (const ConnectionRefusedError&) {
+            ++counts.local_refused;
+          }
+        }
+        co_return counts;
+      }(),
+      o);
+  EXPECT_EQ(n.connected, 20);
+  EXPECT_GT(n.refused, 5);  // about 20 expected at p = 0.5
+  EXPECT_EQ(n.local_refused, 0);
+  EXPECT_NE(sim::last_network_trace().text().find("refused (fault) on port 80"), std::string::npos);
+}
+
 TEST(NetFault, FaultsAreOffByDefault) {
   Transfer t = sim::run(transfer(200'000), sim::Options{.seed = 13});
   EXPECT_FALSE(t.reset);

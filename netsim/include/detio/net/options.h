@@ -44,7 +44,8 @@ struct NetworkOptions {
 };
 
 // Random faults, as probabilities per data segment sent between two
-// different hosts (loopback traffic is never faulted).
+// different hosts (loopback traffic is never faulted), except `refuse`,
+// which is per connection attempt between two different hosts.
 struct FaultOptions {
   // The connection is reset (both ends get ConnectionResetError).
   double reset = 0;
@@ -63,7 +64,11 @@ struct FaultOptions {
   Duration partition_min = std::chrono::milliseconds(100);
   Duration partition_max = std::chrono::seconds(2);
 
-  bool any() const noexcept { return reset > 0 || delay > 0 || clog > 0 || partition > 0; }
+  // A connect to a listening port is refused anyway (a full backlog, a
+  // server restarting): the client gets ConnectionRefusedError.
+  double refuse = 0;
+
+  bool any() const noexcept { return reset > 0 || delay > 0 || clog > 0 || partition > 0 || refuse > 0; }
 };
 
 }  // namespace detio::net

@@ -6,7 +6,7 @@
 //
 // Option keys (unknown keys with an integer value are user knobs):
 //   faults=off | faults=<x>   all network faults off / every rate times x
-//   reset=<p> delay=<p> clog=<p> partition=<p>
+//   reset=<p> delay=<p> clog=<p> partition=<p> refuse=<p>
 //                             one fault rate (0 turns that kind off)
 //   inject=<n>                cancellation injection bound per run
 //                             (0: injection off; n > 0 turns it on)

@@ -21,9 +21,10 @@ namespace detio::sim {
 struct Options;
 
 struct SwarmOptions {
-  // Network faults (net::FaultOptions: reset, delay, clog, partition): each
-  // kind on with probability 1/2, at a rate log-uniform in
-  // [max_fault_rate / 64, max_fault_rate] per inter-host data segment.
+  // Network faults (net::FaultOptions: reset, delay, clog, partition,
+  // refuse): each kind on with probability 1/2, at a rate log-uniform in
+  // [max_fault_rate / 64, max_fault_rate] per inter-host data segment
+  // (refuse: per inter-host connection attempt).
   bool faults = true;
   double max_fault_rate = 0.02;
   // buggify(): the fraction of enabled sites, one of 0, 0.1, 0.25, 0.5.
