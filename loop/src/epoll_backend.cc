@@ -189,9 +189,10 @@ void EpollBackend::run_main(const TaskHandleBase& main) {
   loop_.shutdown();
 }
 
-std::unique_ptr<Listener> EpollBackend::listen(std::string host, std::uint16_t port, int backlog,
-                                               Acceptor& acceptor) {
-  return EpollListener::open(*this, host, port, backlog, acceptor);
+Task<std::unique_ptr<Listener>> EpollBackend::listen(std::string host, std::uint16_t port, int backlog,
+                                                     Acceptor& acceptor) {
+  std::vector<ResolvedAddress> addresses = co_await resolve(std::move(host), port, /*passive=*/true);
+  co_return EpollListener::open_all(*this, std::move(addresses), backlog, acceptor);
 }
 
 }  // namespace detio::internal

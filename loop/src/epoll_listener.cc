@@ -12,24 +12,30 @@
 
 #include "detio/internal/epoll_backend.h"
 #include "detio/internal/epoll_transport.h"
+#include "detio/internal/listener_group.h"
 #include "detio/internal/resolver.h"
 #include "detio/internal/socket_errors.h"
 
 namespace detio::internal {
 
-std::unique_ptr<EpollListener> EpollListener::open(EpollBackend& backend, const std::string& host,
-                                                   std::uint16_t port, int backlog, Acceptor& acceptor) {
-  std::vector<ResolvedAddress> addresses;
-  if (std::optional<ResolvedAddress> literal = numeric_address(host, port)) {
-    addresses.push_back(*literal);
-  } else {
-    addresses = resolve_blocking(host, port, /*passive=*/true);
+std::unique_ptr<Listener> EpollListener::open_all(EpollBackend& backend, std::vector<ResolvedAddress> addresses,
+                                                  int backlog, Acceptor& acceptor) {
+  std::vector<std::unique_ptr<Listener>> members;
+  for (ResolvedAddress& address : addresses) {
+    if (!members.empty() && address.port() == 0) address.set_port(members.front()->address().port);
+    members.push_back(open(backend, address, backlog, acceptor));  // a throw closes the others
   }
-  const ResolvedAddress& address = addresses.front();
+  if (members.size() == 1) return std::move(members.front());
+  return std::make_unique<ListenerGroup>(std::move(members));
+}
+
+std::unique_ptr<EpollListener> EpollListener::open(EpollBackend& backend, const ResolvedAddress& address,
+                                                   int backlog, Acceptor& acceptor) {
   const int fd = ::socket(address.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) throw_socket_error(errno, "socket");
   const int one = 1;
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (address.family() == AF_INET6) ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
   const std::string where = address.to_socket_address().to_string();
   if (::bind(fd, address.get(), address.length) < 0) {
     const int err = errno;

@@ -4,6 +4,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "detio/errors.h"
@@ -12,6 +13,17 @@
 namespace detio::internal {
 
 SocketAddress ResolvedAddress::to_socket_address() const { return internal::to_socket_address(get(), length); }
+
+std::uint16_t ResolvedAddress::port() const noexcept {
+  if (family() == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in*>(&storage)->sin_port);
+  if (family() == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6*>(&storage)->sin6_port);
+  return 0;
+}
+
+void ResolvedAddress::set_port(std::uint16_t port) noexcept {
+  if (family() == AF_INET) reinterpret_cast<sockaddr_in*>(&storage)->sin_port = htons(port);
+  if (family() == AF_INET6) reinterpret_cast<sockaddr_in6*>(&storage)->sin6_port = htons(port);
+}
 
 std::optional<ResolvedAddress> numeric_address(std::string_view host, std::uint16_t port) {
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
@@ -52,16 +64,19 @@ std::vector<ResolvedAddress> resolve_blocking(const std::string& host, std::uint
     ResolvedAddress a;
     std::memcpy(&a.storage, ai->ai_addr, ai->ai_addrlen);
     a.length = ai->ai_addrlen;
-    out.push_back(a);
+    const bool seen = std::any_of(out.begin(), out.end(), [&](const ResolvedAddress& b) {
+      return b.length == a.length && std::memcmp(&b.storage, &a.storage, a.length) == 0;
+    });
+    if (!seen) out.push_back(a);
   }
   freeaddrinfo(list);
   if (out.empty()) throw OSError("getaddrinfo(" + host + "): no TCP address");
   return out;
 }
 
-Task<std::vector<ResolvedAddress>> resolve(std::string host, std::uint16_t port) {
+Task<std::vector<ResolvedAddress>> resolve(std::string host, std::uint16_t port, bool passive) {
   if (std::optional<ResolvedAddress> literal = numeric_address(host, port)) co_return std::vector{*literal};
-  co_return co_await to_thread(&resolve_blocking, std::move(host), port, false);
+  co_return co_await to_thread(&resolve_blocking, std::move(host), port, passive);
 }
 
 SocketAddress to_socket_address(const sockaddr* address, socklen_t length) {

@@ -16,8 +16,8 @@ ServerState::~ServerState() {
   for (auto& transport : backlog_) transport->abort();
 }
 
-void ServerState::listen(const std::string& host, std::uint16_t port, int backlog) {
-  listener_ = running_network().listen(host, port, backlog, *this);
+Task<void> ServerState::listen(std::string host, std::uint16_t port, int backlog) {
+  listener_ = co_await running_network().listen(std::move(host), port, backlog, *this);
   address_ = listener_->address();
 }
 
@@ -119,7 +119,7 @@ Task<void> ServerState::serve_forever(std::shared_ptr<ServerState> self) {
 Task<Server> start_server(ClientConnected callback, std::string host, std::uint16_t port, int backlog,
                           std::size_t limit, bool start_serving) {
   auto state = std::make_shared<ServerState>(std::move(callback), limit);
-  state->listen(host, port, backlog);
+  co_await state->listen(host, port, backlog);
   if (start_serving) state->start_serving();
   co_return Server(std::move(state));
 }

@@ -164,8 +164,9 @@ Task<std::shared_ptr<Transport>> SimNetwork::connect(std::string host, std::uint
   co_return wait.take();
 }
 
-std::unique_ptr<Listener> SimNetwork::listen(std::string host, std::uint16_t port, int /*backlog*/,
-                                             Acceptor& acceptor) {
+// Never suspends: a simulated host's names need no resolver.
+Task<std::unique_ptr<Listener>> SimNetwork::listen(std::string host, std::uint16_t port, int /*backlog*/,
+                                                   Acceptor& acceptor) {
   const NodeId self = current_node();
   if (!node_alive(self)) throw OSError("listen: the calling node is not running");
   const HostId id = nodes_[self].host;
@@ -181,7 +182,7 @@ std::unique_ptr<Listener> SimNetwork::listen(std::string host, std::uint16_t por
   h.ports[port] = listener.get();
   listeners_[listener->id()] = listener.get();
   record(EventKind::kListen, id, std::nullopt, 0, port);
-  return listener;
+  co_return listener;
 }
 
 void SimNetwork::unbind(SimListener& listener) noexcept {

@@ -41,7 +41,7 @@ TEST(NetBackpressure, PausedReaderBoundsSenderAndNetwork) {
       []() -> Task<void> {
         net_test::Server* server = nullptr;
         sim::spawn_node("sink", [](net_test::Server** out) -> Task<void> {
-          auto server = net_test::listen(9000);
+          auto server = co_await net_test::listen(9000);
           *out = server.get();
           co_await sleep(24h);
         }(&server));
@@ -86,7 +86,7 @@ TEST(NetBackpressure, PausedReaderBoundsSenderAndNetwork) {
 
 TEST(NetBackpressure, ReaderThatPausesAndResumesGetsEverythingInOrder) {
   sim::run([]() -> Task<void> {
-    auto server = net_test::listen();
+    auto server = co_await net_test::listen();
     Conn c = co_await net_test::connect("localhost", server->port());
     Conn& s = server->accepted.at(0);
     std::string sent;
@@ -105,7 +105,7 @@ TEST(NetBackpressure, ReaderThatPausesAndResumesGetsEverythingInOrder) {
 
 TEST(NetBackpressure, WriteBufferLimitsAreRespected) {
   sim::run([]() -> Task<void> {
-    auto server = net_test::listen();
+    auto server = co_await net_test::listen();
     Conn c = co_await net_test::connect("localhost", server->port());
     server->accepted.at(0).t().pause_reading();
     c.t().set_write_buffer_limits(1000, 100);

@@ -23,7 +23,7 @@ sim::Options fixed_links(std::uint64_t seed = 1) {
 TEST(NetConnection, OrderedDeliveryOnLoopback) {
   sim::run(
       []() -> Task<void> {
-        auto server = net_test::listen();
+        auto server = co_await net_test::listen();
         Conn client = co_await net_test::connect("127.0.0.1", server->port());
         EXPECT_EQ(server->accepted.size(), 1u);
         std::string sent;
@@ -47,7 +47,7 @@ TEST(NetConnection, OrderedDeliveryWithJitterBetweenHosts) {
         std::uint16_t port = 0;
         std::string got;
         sim::spawn_node("db1", [](std::uint16_t& port, std::string& got) -> Task<void> {
-          auto server = net_test::listen(7000);
+          auto server = co_await net_test::listen(7000);
           port = server->port();
           co_await until([&] { return !server->accepted.empty() && server->accepted[0].r().eof; });
           got = server->accepted[0].r().data;
@@ -98,7 +98,7 @@ TEST(NetConnection, UnknownHostIsAnOSError) {
 TEST(NetConnection, HalfCloseThenReplyThenClose) {
   sim::run(
       []() -> Task<void> {
-        auto server = net_test::listen();
+        auto server = co_await net_test::listen();
         Conn c = co_await net_test::connect("localhost", server->port());
         c.t().write("request");
         c.t().write_eof();
@@ -126,7 +126,7 @@ TEST(NetConnection, HalfCloseThenReplyThenClose) {
 
 TEST(NetConnection, EofReceivedFalseClosesTheTransport) {
   sim::run([]() -> Task<void> {
-    auto server = net_test::listen();
+    auto server = co_await net_test::listen();
     Conn c = co_await net_test::connect("localhost", server->port());
     Conn& s = server->accepted.at(0);
     s.r().keep_open = false;
@@ -146,7 +146,7 @@ TEST(NetConnection, CloseFlushesQueuedBytesBeforeFin) {
         std::uint16_t port = 0;
         net_test::Server* server = nullptr;
         sim::spawn_node("db1", [](std::uint16_t& port, net_test::Server*& out) -> Task<void> {
-          auto server = net_test::listen();
+          auto server = co_await net_test::listen();
           port = server->port();
           out = server.get();
           co_await sleep(1h);
@@ -167,7 +167,7 @@ TEST(NetConnection, CloseFlushesQueuedBytesBeforeFin) {
 TEST(NetConnection, AbortResetsThePeerMidTransfer) {
   sim::run(
       []() -> Task<void> {
-        auto server = net_test::listen();
+        auto server = co_await net_test::listen();
         Conn c = co_await net_test::connect("localhost", server->port());
         Conn& s = server->accepted.at(0);
         for (int i = 0; i < 100; ++i) c.t().write(std::string(100'000, 'z'));
@@ -191,7 +191,7 @@ TEST(NetConnection, AbortResetsThePeerMidTransfer) {
 TEST(NetConnection, DataToAClosedSocketIsReset) {
   sim::run(
       []() -> Task<void> {
-        auto server = net_test::listen();
+        auto server = co_await net_test::listen();
         Conn c = co_await net_test::connect("localhost", server->port());
         Conn& s = server->accepted.at(0);
         s.t().close();
@@ -210,7 +210,7 @@ TEST(NetConnection, EventsBeforeSetProtocolAreKept) {
           std::shared_ptr<Transport> t;
           void accept(std::shared_ptr<Transport> transport) override { t = std::move(transport); }
         } holder;
-        auto listener = running_network().listen("", 0, 10, holder);
+        auto listener = co_await running_network().listen("", 0, 10, holder);
         Conn c = co_await net_test::connect("127.0.0.1", listener->address().port);
         c.t().write("early");
         c.t().close();
@@ -235,7 +235,7 @@ TEST(NetConnection, PeerAndSockNames) {
         std::uint16_t port = 0;
         std::optional<SocketAddress> server_peer;
         sim::spawn_node("db1", [](std::uint16_t& port, std::optional<SocketAddress>& peer) -> Task<void> {
-          auto server = net_test::listen(5432);
+          auto server = co_await net_test::listen(5432);
           port = server->port();
           co_await until([&] { return !server->accepted.empty(); });
           peer = server->accepted[0].t().peername();
@@ -247,7 +247,7 @@ TEST(NetConnection, PeerAndSockNames) {
         EXPECT_EQ(c.t().sockname()->host, "10.0.0.1");
         co_await until([&] { return server_peer.has_value(); });
         EXPECT_EQ(*server_peer, *c.t().sockname());
-        auto local = net_test::listen();
+        auto local = co_await net_test::listen();
         Conn l = co_await net_test::connect("localhost", local->port());
         EXPECT_EQ(l.t().peername()->host, "127.0.0.1");
         EXPECT_GE(local->port(), 49152);
@@ -257,13 +257,13 @@ TEST(NetConnection, PeerAndSockNames) {
 
 TEST(NetConnection, PortInUseAndForeignAddress) {
   sim::run([]() -> Task<void> {
-    auto a = net_test::listen(8080);
-    EXPECT_THROW(net_test::listen(8080), OSError);
+    auto a = co_await net_test::listen(8080);
+    EXPECT_THROW(co_await net_test::listen(8080), OSError);
     sim::spawn_node("db1", []() -> Task<void> { co_await sleep(1h); }());
-    EXPECT_THROW(net_test::listen(9090, "db1"), OSError);
-    auto mine = net_test::listen(9090, "main");
+    EXPECT_THROW(co_await net_test::listen(9090, "db1"), OSError);
+    auto mine = co_await net_test::listen(9090, "main");
     a->listener->close();
-    auto again = net_test::listen(8080);  // the port is free again
+    auto again = co_await net_test::listen(8080);  // the port is free again
     EXPECT_EQ(again->port(), 8080);
     co_return;
   }());
@@ -275,7 +275,7 @@ TEST(NetConnection, CancelledConnectLeavesNothingBehind) {
         std::uint16_t port = 0;
         net_test::Server* server = nullptr;
         sim::spawn_node("db1", [](std::uint16_t& port, net_test::Server*& out) -> Task<void> {
-          auto server = net_test::listen();
+          auto server = co_await net_test::listen();
           port = server->port();
           out = server.get();
           co_await sleep(1h);

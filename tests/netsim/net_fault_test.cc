@@ -23,7 +23,7 @@ sim::Options fixed_links(std::uint64_t seed = 1) {
 }
 
 Task<void> serve(std::uint16_t port, net_test::Server** out) {
-  auto server = net_test::listen(port);
+  auto server = co_await net_test::listen(port);
   *out = server.get();
   co_await sleep(24h);
 }
@@ -254,7 +254,7 @@ TEST(NetFault, RandomRefusedConnectsAreRetriedByTheClient) {
           }
         }
         EXPECT_EQ(server->accepted.size(), 20u);
-        auto local = net_test::listen(81);
+        auto local = co_await net_test::listen(81);
         for (int i = 0; i < 20; ++i) {
           try {
             co_await net_test::connect("localhost", 81);

@@ -17,7 +17,7 @@ using net_test::until;
 
 // Spawns node `name` listening on `port`; `*out` points at its server.
 Task<void> serve(std::uint16_t port, net_test::Server** out) {
-  auto server = net_test::listen(port);
+  auto server = co_await net_test::listen(port);
   *out = server.get();
   co_await sleep(24h);
 }
@@ -148,7 +148,7 @@ TEST(NetLink, LoopbackIsFastAndUnfaulted) {
   o.faults.reset = 1.0;
   sim::run(
       []() -> Task<void> {
-        auto server = net_test::listen();
+        auto server = co_await net_test::listen();
         const TimePoint t0 = now();
         Conn c = co_await net_test::connect("localhost", server->port());
         EXPECT_EQ(now() - t0, 40us);

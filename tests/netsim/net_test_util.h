@@ -113,10 +113,10 @@ struct Server : Acceptor {
 };
 
 // Listens on the running task's host.
-inline std::unique_ptr<Server> listen(std::uint16_t port = 0, std::string host = "0.0.0.0") {
+inline Task<std::unique_ptr<Server>> listen(std::uint16_t port = 0, std::string host = "0.0.0.0") {
   auto server = std::make_unique<Server>();
-  server->listener = running_network().listen(std::move(host), port, 100, *server);
-  return server;
+  server->listener = co_await running_network().listen(std::move(host), port, 100, *server);
+  co_return server;
 }
 
 inline Task<Conn> connect(std::string host, std::uint16_t port) {

@@ -43,7 +43,7 @@ struct EchoServer : Acceptor {
 
 Task<void> echo_node(std::uint16_t port) {
   EchoServer server;
-  auto listener = running_network().listen("", port, 100, server);
+  auto listener = co_await running_network().listen("", port, 100, server);
   co_await sleep(24h);
 }
 

@@ -79,7 +79,7 @@ TEST(SimNode, KillResetsPeersAndClosesListeners) {
       []() -> Task<void> {
         net_test::Server* server = nullptr;
         sim::spawn_node("db1", [](net_test::Server** out) -> Task<void> {
-          auto server = net_test::listen(80);
+          auto server = co_await net_test::listen(80);
           *out = server.get();
           co_await sleep(24h);
         }(&server));
@@ -120,7 +120,7 @@ TEST(SimNode, TasksCreatedByAcceptBelongToTheServerNode) {
         TaskServer* server = nullptr;
         sim::spawn_node("db1", [](TaskServer** out) -> Task<void> {
           TaskServer server;
-          server.listener = running_network().listen("", 80, 10, server);
+          server.listener = co_await running_network().listen("", 80, 10, server);
           *out = &server;
           co_await sleep(24h);
         }(&server));
@@ -144,11 +144,11 @@ TEST(SimNode, ANodeKillingItselfNeverRunsPastItsNextAwait) {
         bool after = false;
         bool io_failed = false;
         auto node = sim::spawn_node("db1", [](bool& after, bool& io_failed) -> Task<void> {
-          auto server = net_test::listen(80);
+          auto server = co_await net_test::listen(80);
           sim::kill_node("db1");
           // Still running until the next await, but its I/O is dead.
           try {
-            net_test::listen(81);
+            co_await net_test::listen(81);
           } catch (const OSError&) {
             io_failed = true;
           }
@@ -176,7 +176,7 @@ Task<void> counting_server(int generation, std::vector<int>& seen) {
       conns.back().t().write("gen" + std::to_string(generation));
     }
   } acc(generation, seen);
-  auto listener = running_network().listen("", 80, 10, acc);
+  auto listener = co_await running_network().listen("", 80, 10, acc);
   co_await sleep(24h);
 }
 
@@ -213,7 +213,7 @@ TEST(SimNode, RestartRunsAFreshProcessOnTheSameHostAndPort) {
 TEST(SimNode, NodesTalkToEachOtherAndToMain) {
   sim::run(
       []() -> Task<void> {
-        auto local = net_test::listen(7000);
+        auto local = co_await net_test::listen(7000);
         std::string got;
         sim::spawn_node("client", [](std::string& got) -> Task<void> {
           Conn c = co_await net_test::connect("main", 7000);

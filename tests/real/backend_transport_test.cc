@@ -88,7 +88,7 @@ struct Pair {
 Task<Pair> connect_pair(std::string host) {
   Pair p;
   p.collector = std::make_unique<Collector>();
-  p.listener = detio::running_network().listen(host, 0, 16, *p.collector);
+  p.listener = co_await detio::running_network().listen(host, 0, 16, *p.collector);
   p.client = co_await detio::running_network().connect(host, p.listener->address().port);
   co_await p.collector->arrived.wait();
   p.server = p.collector->accepted.front();

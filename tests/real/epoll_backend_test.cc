@@ -1,6 +1,6 @@
 // What only the real backend has: sockets and their errors (SIGPIPE never
 // kills the process, address in use, unresolvable names), host names
-// resolved off the loop, SO_REUSEADDR, the loop clock, every fd closed when
+// resolved off the loop, "" listening on every address, SO_REUSEADDR, the loop clock, every fd closed when
 // run() returns, and what run() does with connections left open.
 #include <dirent.h>
 #include <gtest/gtest.h>
@@ -11,6 +11,7 @@
 #include <detio/detio.h>
 #include <detio/sim/buggify.h>
 #include <string>
+#include <vector>
 
 #include "../support/outcomes.h"
 
@@ -164,6 +165,32 @@ TEST(EpollBackend, HostNamesAreResolvedOffTheLoop) {
     EXPECT_EQ(co_await outcome_of(detio::open_connection("no-such-host.invalid", 80)), "OSError");
     server.close();
   }());
+}
+
+// "" is every address, as in asyncio: one socket for 0.0.0.0 and one for ::
+// (IPV6_V6ONLY), both on the one port that port 0 picked. A host name is
+// resolved off the loop too, and a name that does not resolve is OSError.
+TEST(EpollBackend, AnEmptyHostListensOnEveryAddressOnOnePort) {
+  std::vector<std::string> echoed;
+  detio::run([&]() -> Task<void> {
+    detio::Server server = co_await detio::start_server(echo, "", 0);
+    for (const char* host : {"127.0.0.1", "::1"}) {
+      auto [r, w] = co_await detio::open_connection(host, server.port());
+      w.write(host);
+      echoed.push_back(co_await r.readexactly(std::string(host).size()));
+      w.close();
+    }
+    detio::Server named = co_await detio::start_server(echo, "localhost", 0);
+    auto [r, w] = co_await detio::open_connection("127.0.0.1", named.port());
+    w.write("named");
+    echoed.push_back(co_await r.readexactly(5));
+    w.close();
+    EXPECT_EQ(co_await outcome_of(detio::start_server(echo, "no-such-host.invalid", 0)), "OSError");
+    server.close();
+    named.close();
+    co_await server.wait_closed();
+  }());
+  EXPECT_EQ(echoed, (std::vector<std::string>{"127.0.0.1", "::1", "named"}));
 }
 
 TEST(EpollBackend, ListeningOnAPortInUseIsAnOSError) {

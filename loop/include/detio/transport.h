@@ -86,7 +86,8 @@ class Acceptor {
   virtual void accept(std::shared_ptr<Transport> transport) = 0;
 };
 
-// A listening socket. Destroying it stops accepting.
+// A listening socket (or one per address of a host). Destroying it stops
+// accepting.
 class Listener {
  public:
   virtual ~Listener() = default;
@@ -102,9 +103,11 @@ class Network {
   // with set_protocol. Throws ConnectionRefusedError, OSError, or waits
   // (a partition: SYN retries) until the caller's timeout cancels it.
   virtual Task<std::shared_ptr<Transport>> connect(std::string host, std::uint16_t port) = 0;
-  // Starts listening; port 0 picks a free port (see Listener::address).
-  virtual std::unique_ptr<Listener> listen(std::string host, std::uint16_t port, int backlog,
-                                           Acceptor& acceptor) = 0;
+  // Resolves `host` (off the loop thread on the real backend) and listens
+  // on each of its addresses ("" is every address); port 0 picks a free
+  // port, the same for all of them (see Listener::address). Throws OSError.
+  virtual Task<std::unique_ptr<Listener>> listen(std::string host, std::uint16_t port, int backlog,
+                                                 Acceptor& acceptor) = 0;
 };
 
 // The running loop's network; throws RuntimeError if its backend has none.

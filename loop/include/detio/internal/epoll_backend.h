@@ -68,8 +68,8 @@ class EpollBackend final : public Network {
 
   // --- Network ---
   Task<std::shared_ptr<Transport>> connect(std::string host, std::uint16_t port) override;
-  std::unique_ptr<Listener> listen(std::string host, std::uint16_t port, int backlog,
-                                   Acceptor& acceptor) override;
+  Task<std::unique_ptr<Listener>> listen(std::string host, std::uint16_t port, int backlog,
+                                         Acceptor& acceptor) override;
 
  private:
   struct Slot {

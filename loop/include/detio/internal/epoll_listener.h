@@ -4,8 +4,8 @@
 // until EAGAIN, each connection handed to the Acceptor as an EpollTransport
 // with TCP_NODELAY and no protocol yet. When out of fds (EMFILE, ENFILE,
 // ENOBUFS, ENOMEM) it stops accepting for one second, as asyncio does.
-// Non-numeric hosts are resolved with a blocking getaddrinfo, because
-// Network::listen is synchronous; "" binds every address.
+// EpollBackend::listen resolves the host off the loop thread ("" is every
+// address) and opens one listener per address (open_all).
 #pragma once
 
 #include <cstdint>
@@ -13,6 +13,7 @@
 #include <string>
 
 #include "detio/internal/io_object.h"
+#include "detio/internal/resolver.h"
 #include "detio/internal/timer_heap.h"
 #include "detio/transport.h"
 
@@ -24,9 +25,15 @@ class EpollListener final : public Listener, public IoHandler, public IoObject {
  public:
   static constexpr Duration kAcceptRetryDelay = std::chrono::seconds(1);
 
-  // Binds and listens; throws OSError (e.g. address in use).
-  static std::unique_ptr<EpollListener> open(EpollBackend& backend, const std::string& host, std::uint16_t port,
-                                             int backlog, Acceptor& acceptor);
+  // Binds and listens on one address; throws OSError (e.g. address in
+  // use). IPv6 sockets are IPV6_V6ONLY, as asyncio's create_server makes
+  // them, so "::" and "0.0.0.0" can share a port.
+  static std::unique_ptr<EpollListener> open(EpollBackend& backend, const ResolvedAddress& address, int backlog,
+                                             Acceptor& acceptor);
+  // One listener per address (a ListenerGroup if more than one). With port
+  // 0 the first picks a free port and the others bind the same one.
+  static std::unique_ptr<Listener> open_all(EpollBackend& backend, std::vector<ResolvedAddress> addresses,
+                                            int backlog, Acceptor& acceptor);
 
   EpollListener(EpollBackend& backend, int fd, int backlog, Acceptor& acceptor);
   EpollListener(const EpollListener&) = delete;

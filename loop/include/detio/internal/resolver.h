@@ -22,6 +22,8 @@ struct ResolvedAddress {
   socklen_t length = 0;
 
   int family() const noexcept { return storage.ss_family; }
+  std::uint16_t port() const noexcept;
+  void set_port(std::uint16_t port) noexcept;
   const sockaddr* get() const noexcept { return reinterpret_cast<const sockaddr*>(&storage); }
   SocketAddress to_socket_address() const;
 };
@@ -29,13 +31,14 @@ struct ResolvedAddress {
 // An IPv4 or IPv6 literal ("127.0.0.1", "::1", "[::1]"), else nullopt.
 std::optional<ResolvedAddress> numeric_address(std::string_view host, std::uint16_t port);
 
-// getaddrinfo for TCP. `passive`: for bind, where "" means every address.
-// Throws OSError if the name does not resolve. Blocks: off the loop only
-// (listen() uses it for non-numeric hosts, see epoll_listener.h).
+// getaddrinfo for TCP, duplicates dropped. `passive`: for bind, where ""
+// means every address. Throws OSError if the name does not resolve.
+// Blocks: call it off the loop thread only.
 std::vector<ResolvedAddress> resolve_blocking(const std::string& host, std::uint16_t port, bool passive);
 
-// Numeric hosts without suspending; names on a worker thread.
-Task<std::vector<ResolvedAddress>> resolve(std::string host, std::uint16_t port);
+// Numeric hosts without suspending; names (and "" when passive) on a
+// worker thread.
+Task<std::vector<ResolvedAddress>> resolve(std::string host, std::uint16_t port, bool passive = false);
 
 SocketAddress to_socket_address(const sockaddr* address, socklen_t length);
 

@@ -17,7 +17,7 @@ class ServerState final : public Acceptor, public std::enable_shared_from_this<S
   ServerState(const ServerState&) = delete;
   ~ServerState() override;
 
-  void listen(const std::string& host, std::uint16_t port, int backlog);
+  Task<void> listen(std::string host, std::uint16_t port, int backlog);
   void accept(std::shared_ptr<Transport> transport) override;
 
   SocketAddress address() const { return address_; }

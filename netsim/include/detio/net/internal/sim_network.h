@@ -52,7 +52,8 @@ class SimNetwork final : public Network {
 
   // --- detio::Network ---
   Task<std::shared_ptr<Transport>> connect(std::string host, std::uint16_t port) override;
-  std::unique_ptr<Listener> listen(std::string host, std::uint16_t port, int backlog, Acceptor& acceptor) override;
+  Task<std::unique_ptr<Listener>> listen(std::string host, std::uint16_t port, int backlog,
+                                         Acceptor& acceptor) override;
 
   // --- hosts and nodes ---
   // Host 0 is the default host "main" (node 0), created with the network.
