@@ -29,11 +29,6 @@ std::int64_t monotonic_ns() noexcept {
   return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
-LoopCore& check_not_nested(LoopCore& loop) {
-  if (LoopCore::current()) throw RuntimeError("detio::run() cannot be called from a running event loop");
-  return loop;
-}
-
 std::uint64_t pack(int fd, std::uint32_t generation) noexcept {
   return (static_cast<std::uint64_t>(generation) << 32) | static_cast<std::uint32_t>(fd);
 }
@@ -41,9 +36,7 @@ std::uint64_t pack(int fd, std::uint32_t generation) noexcept {
 }  // namespace
 
 EpollBackend::EpollBackend()
-    : scope_(check_not_nested(loop_)),
-      previous_(current_backend),
-      start_ns_(monotonic_ns()),
+    : start_ns_(monotonic_ns()),
       read_buffer_(new char[kReadBufferSize]),
       events_(kMaxEvents),
       inbox_(std::make_shared<ThreadsafeInbox>()) {
@@ -58,10 +51,16 @@ EpollBackend::EpollBackend()
     throw_socket_error(err, "epoll_ctl(eventfd)");
   }
   loop_.set_network(this);
-  current_backend = this;
 }
 
+EpollBackend::Active::Active(EpollBackend& backend) noexcept : scope_(backend.loop_), previous_(current_backend) {
+  current_backend = &backend;
+}
+
+EpollBackend::Active::~Active() { current_backend = previous_; }
+
 EpollBackend::~EpollBackend() {
+  Active active(*this);
   // Frames first (they close their sockets and cancel their thread jobs
   // while everything is still there), then what nobody closed, then the
   // threads.
@@ -76,7 +75,6 @@ EpollBackend::~EpollBackend() {
   loop_.shutdown();  // jobs discarded above may have queued nothing, but be sure
   loop_.set_network(nullptr);
   ::close(epoll_fd_);
-  current_backend = previous_;
 }
 
 EpollBackend* EpollBackend::current() noexcept { return current_backend; }
@@ -177,7 +175,7 @@ bool EpollBackend::poll(LoopCore& loop, std::optional<TimePoint> deadline) {
   return true;
 }
 
-void EpollBackend::run_main(const TaskHandleBase& main) {
+void EpollBackend::drive(const TaskHandleBase& main) {
   const bool finished = drive_until(loop_, *this, [&] { return main.done(); });
   if (!finished) {
     loop_.shutdown();
@@ -185,6 +183,9 @@ void EpollBackend::run_main(const TaskHandleBase& main) {
                        " can never finish: no task is ready, and no timer, socket, thread or LoopHandle "
                        "can wake one");
   }
+}
+
+void EpollBackend::finish() {
   cancel_remaining_tasks(loop_, *this);
   loop_.shutdown();
 }

@@ -26,12 +26,6 @@ std::vector<std::string> describe_blocked(detio::internal::LoopCore& loop) {
   return blocked;
 }
 
-const Options& check_not_nested(const Options& options) {
-  if (detio::internal::LoopCore::current())
-    throw RuntimeError("detio::sim::run() cannot be called from a running event loop");
-  return options;
-}
-
 }  // namespace
 
 struct Simulation::Streams {
@@ -40,12 +34,9 @@ struct Simulation::Streams {
 };
 
 Simulation::Simulation(const Options& options)
-    : options_(check_not_nested(options)),
-      scope_(loop_),
-      previous_(current_simulation),
+    : options_(options),
       streams_(std::make_unique<Streams>()),
       trace_(options_.trace ? options_.trace : &hash_only_trace_) {
-  current_simulation = this;
   trace_->clear();
   hooks_ = std::make_unique<RunHooks>(loop_, options_.explore, options_.inject, *trace_, stream("schedule"),
                                       stream("inject"));
@@ -56,7 +47,15 @@ Simulation::Simulation(const Options& options)
   loop_.set_network(network_.get());
 }
 
+Simulation::Active::Active(Simulation& simulation) noexcept
+    : scope_(simulation.loop_), previous_(current_simulation) {
+  current_simulation = &simulation;
+}
+
+Simulation::Active::~Active() { current_simulation = previous_; }
+
 Simulation::~Simulation() {
+  Active active(*this);
   // Tasks first (their frames may still close transports), then the network.
   loop_.shutdown();
   // The network's events join the run's trace (and its hash): trace_network.h.
@@ -66,7 +65,6 @@ Simulation::~Simulation() {
   loop_.set_observer(nullptr);
   loop_.set_schedule_policy(nullptr);
   last_hash = trace_->hash();
-  current_simulation = previous_;
 }
 
 void Simulation::record(TraceKind kind, const detio::internal::TaskStateBase* task, std::string detail) {
@@ -89,7 +87,7 @@ bool Simulation::poll(detio::internal::LoopCore& loop, std::optional<TimePoint> 
   return true;
 }
 
-void Simulation::run_main(const TaskHandleBase& main) {
+void Simulation::drive(const TaskHandleBase& main) {
   const Budget& budget = options_.budget;
   auto over_budget = [&] {
     return (budget.max_steps && hooks_->steps() > *budget.max_steps) ||
@@ -114,6 +112,9 @@ void Simulation::run_main(const TaskHandleBase& main) {
     loop_.shutdown();
     throw DeadlockError(std::move(message), std::move(blocked));
   }
+}
+
+void Simulation::finish() {
   detio::internal::cancel_remaining_tasks(loop_, *this);
   loop_.shutdown();
 }

@@ -7,26 +7,36 @@
 // threads are joined. Throws RuntimeError if main can never finish (nothing
 // ready, no timer, socket, thread or LoopHandle that could wake it) instead
 // of hanging; cannot be nested in a running loop.
+//
+// detio::Runner (asyncio.Runner) keeps one such loop for several run()
+// calls: tasks a run() leaves pending carry on in the next one, and close()
+// (or the destructor) ends them as run() does. After close(), or after a
+// run() whose main could never finish, run() throws RuntimeError.
 #pragma once
 
-#include <type_traits>
-
 #include "detio/internal/epoll_backend.h"
+#include "detio/internal/runner_core.h"
 #include "detio/task.h"
-#include "detio/task_handle.h"
 
 namespace detio {
 
+class Runner {
+ public:
+  Runner() : core_("detio::Runner") {}
+  template <class T>
+  T run(Task<T> main) {
+    return core_.run(std::move(main));
+  }
+  void close() { core_.close(); }
+
+ private:
+  internal::RunnerCore<internal::EpollBackend> core_;
+};
+
 template <class T>
 T run(Task<T> main) {
-  internal::EpollBackend backend;
-  TaskHandle<T> handle = create_task(std::move(main));
-  backend.run_main(handle);
-  if constexpr (std::is_void_v<T>) {
-    handle.result();
-  } else {
-    return handle.result();
-  }
+  internal::RunnerCore<internal::EpollBackend> runner("detio::run()");
+  return runner.run(std::move(main));
 }
 
 }  // namespace detio

@@ -44,11 +44,25 @@ class EpollBackend final : public Network {
   // The real loop running on this thread, or nullptr.
   static EpollBackend* current() noexcept;
 
+  // Makes this backend the running loop on this thread while it lives.
+  class Active {
+   public:
+    explicit Active(EpollBackend& backend) noexcept;
+    Active(const Active&) = delete;
+    ~Active();
+
+   private:
+    LoopCore::Scope scope_;
+    EpollBackend* previous_;
+  };
+
   LoopCore& loop() noexcept { return loop_; }
 
-  // Drives the loop until `main` is done, then cancels and frees the rest
-  // (asyncio.run). Throws RuntimeError if main can never finish.
-  void run_main(const TaskHandleBase& main);
+  // Drives the loop until `main` is done. If it can never finish, frees
+  // every task and throws RuntimeError.
+  void drive(const TaskHandleBase& main);
+  // Cancels the tasks still pending, lets them finish, frees every frame.
+  void finish();
 
   // The backend verb: wait for I/O until `deadline` (not at all if it has
   // passed), dispatch the events, and move the clock.
@@ -81,8 +95,6 @@ class EpollBackend final : public Network {
   bool nothing_can_happen() const;
 
   LoopCore loop_;
-  LoopCore::Scope scope_;
-  EpollBackend* previous_;
   int epoll_fd_ = -1;
   std::int64_t start_ns_ = 0;
   std::vector<Slot> slots_;  // by fd

@@ -14,6 +14,7 @@
 
 #include "detio/errors.h"
 #include "detio/internal/loop_core.h"
+#include "detio/internal/runner_core.h"
 #include "detio/net/options.h"
 #include "detio/sim/explore.h"
 #include "detio/sim/random.h"
@@ -97,9 +98,24 @@ class Simulation {
   // The simulated network (the loop's Network), owned by the run.
   net::internal::SimNetwork& network() noexcept { return *network_; }
 
-  // Drives the loop until `main` is done, then cancels and frees the rest.
-  // Throws DeadlockError if main can never finish.
-  void run_main(const TaskHandleBase& main);
+  // Makes this simulation the running loop on this thread while it lives.
+  class Active {
+   public:
+    explicit Active(Simulation& simulation) noexcept;
+    Active(const Active&) = delete;
+    ~Active();
+
+   private:
+    detio::internal::LoopCore::Scope scope_;
+    Simulation* previous_;
+  };
+
+  // Drives the loop until `main` is done. If main can never finish (or
+  // overruns Options::budget), frees every task and throws DeadlockError
+  // (HangError).
+  void drive(const TaskHandleBase& main);
+  // Cancels the tasks still pending, lets them finish, frees every frame.
+  void finish();
 
   // The virtual-time backend verb (see detio/internal/run_main.h).
   bool poll(detio::internal::LoopCore& loop, std::optional<TimePoint> deadline);
@@ -108,8 +124,6 @@ class Simulation {
   struct Streams;
   Options options_;
   detio::internal::LoopCore loop_;
-  detio::internal::LoopCore::Scope scope_;
-  Simulation* previous_;
   std::unique_ptr<Streams> streams_;
   Trace hash_only_trace_{false};
   Trace* trace_;
@@ -122,14 +136,27 @@ class Simulation {
 
 template <class T>
 T run(Task<T> main, Options options = {}) {
-  internal::Simulation simulation(options);
-  TaskHandle<T> handle = create_task(std::move(main));
-  simulation.run_main(handle);
-  if constexpr (std::is_void_v<T>) {
-    handle.result();
-  } else {
-    return handle.result();
-  }
+  detio::internal::RunnerCore<internal::Simulation> runner("detio::sim::run()", options);
+  return runner.run(std::move(main));
 }
+
+// sim::Runner (asyncio.Runner in virtual time): one simulation (one seed,
+// one clock, one network) for several run() calls. Tasks a run() leaves
+// pending carry on in the next one; close() (or the destructor) ends them
+// as sim::run does, and the trace and its hash cover the whole runner.
+// After close(), or after a run() that deadlocked or hung, run() throws
+// RuntimeError.
+class Runner {
+ public:
+  explicit Runner(Options options = {}) : core_("detio::sim::Runner", options) {}
+  template <class T>
+  T run(Task<T> main) {
+    return core_.run(std::move(main));
+  }
+  void close() { core_.close(); }
+
+ private:
+  detio::internal::RunnerCore<internal::Simulation> core_;
+};
 
 }  // namespace detio::sim

@@ -1,0 +1,74 @@
+// What detio::Runner and detio::sim::Runner share (asyncio.Runner): one
+// loop kept across several run() calls. The backend is the running loop
+// only inside run() and close(); tasks left pending by one run() carry on
+// in the next. close() (also done by the destructor) cancels what is left,
+// lets it finish, frees every frame and then the backend itself, as the end
+// of asyncio.run does (so a simulation's trace hash is final after close).
+//
+// Backend provides: a nested `Active` guard that makes it the running loop,
+// drive(main) (drive until main is done; on a loop that can never finish it
+// frees every task and throws), and finish() (cancel the rest, free all).
+#pragma once
+
+#include <exception>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "detio/errors.h"
+#include "detio/internal/loop_core.h"
+#include "detio/task_handle.h"
+
+namespace detio::internal {
+
+template <class Backend>
+class RunnerCore {
+ public:
+  template <class... Args>
+  explicit RunnerCore(const char* name, Args&&... args) : name_(name) {
+    backend_.emplace(std::forward<Args>(args)...);
+  }
+  RunnerCore(const RunnerCore&) = delete;
+  ~RunnerCore() { close(); }
+
+  template <class T>
+  T run(Task<T> main) {
+    if (!backend_) throw RuntimeError(std::string(name_) + ".run(): the runner is closed");
+    if (LoopCore::current()) throw RuntimeError(std::string(name_) + " cannot be called from a running event loop");
+    TaskHandle<T> handle;
+    std::exception_ptr stuck;  // main can never finish: drive() freed every task
+    {
+      typename Backend::Active active(*backend_);
+      handle = create_task(std::move(main));
+      try {
+        backend_->drive(handle);
+      } catch (...) {
+        stuck = std::current_exception();
+      }
+    }
+    if (stuck) {
+      backend_.reset();
+      std::rethrow_exception(stuck);
+    }
+    if constexpr (std::is_void_v<T>) {
+      handle.result();
+    } else {
+      return handle.result();
+    }
+  }
+
+  void close() {
+    if (!backend_) return;
+    {
+      typename Backend::Active active(*backend_);
+      backend_->finish();
+    }
+    backend_.reset();
+  }
+
+ private:
+  const char* name_;
+  std::optional<Backend> backend_;
+};
+
+}  // namespace detio::internal

@@ -1,0 +1,120 @@
+// sim::Runner (asyncio.Runner in virtual time): one simulation across
+// several run() calls. Pending tasks and the clock carry over between runs;
+// close() cancels what is left (its cleanup runs); a closed or deadlocked
+// runner refuses further runs; the trace hash covers the whole runner.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <detio/detio.h>
+
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::ElementsAre;
+using detio::Task;
+using Log = std::vector<std::string>;
+
+long long ms() { return detio::now().time_since_epoch() / 1ms; }
+
+// Ticks every 10 ms until cancelled; logs its cancellation.
+Task<void> ticker(Log& log, int& ticks) {
+  try {
+    while (true) {
+      co_await detio::sleep(10ms);
+      ++ticks;
+    }
+  } catch (const detio::CancelledError&) {
+    log.push_back("ticker cancelled at " + std::to_string(ms()));
+    throw;
+  }
+}
+
+TEST(SimRunner, TasksAndTheClockCarryOverBetweenRuns) {
+  Log log;
+  int ticks = 0;
+  {
+    detio::sim::Runner runner({.seed = 3});
+    int first = runner.run([&]() -> Task<int> {
+      detio::create_task(ticker(log, ticks), "ticker");
+      co_await detio::sleep(25ms);
+      co_return ticks;
+    }());
+    std::string second = runner.run([&]() -> Task<std::string> {
+      co_await detio::sleep(30ms);
+      co_return std::to_string(ms());
+    }());
+    log.push_back("first saw " + std::to_string(first) + " ticks, second ended at " + second + " with " +
+                  std::to_string(ticks));
+  }  // the destructor closes: the ticker is cancelled now
+  EXPECT_THAT(log, ElementsAre("first saw 2 ticks, second ended at 55 with 5", "ticker cancelled at 55"));
+}
+
+TEST(SimRunner, AnExceptionFromOneRunLeavesTheRunnerUsable) {
+  detio::sim::Runner runner;
+  EXPECT_THROW(runner.run([]() -> Task<void> {
+    co_await detio::sleep(1s);
+    throw detio::ValueError("first run fails");
+  }()),
+               detio::ValueError);
+  EXPECT_EQ(runner.run([]() -> Task<int> { co_return 7; }()), 7);
+}
+
+TEST(SimRunner, CloseCancelsPendingTasksAndLaterRunsAreRefused) {
+  Log log;
+  int ticks = 0;
+  detio::sim::Runner runner;
+  runner.run([&]() -> Task<void> {
+    detio::create_task(ticker(log, ticks));
+    co_await detio::sleep(5ms);
+  }());
+  runner.close();
+  runner.close();  // idempotent
+  EXPECT_THAT(log, ElementsAre("ticker cancelled at 5"));
+  EXPECT_THROW(runner.run([]() -> Task<void> { co_return; }()), detio::RuntimeError);
+}
+
+TEST(SimRunner, ADeadlockClosesTheRunner) {
+  detio::sim::Runner runner;
+  EXPECT_THROW(runner.run([]() -> Task<void> {
+    detio::Event never;
+    co_await never.wait();
+  }()),
+               detio::sim::DeadlockError);
+  EXPECT_THROW(runner.run([]() -> Task<void> { co_return; }()), detio::RuntimeError);
+}
+
+TEST(SimRunner, RunInsideARunningLoopIsRefused) {
+  std::string error;
+  detio::sim::run([&]() -> Task<void> {
+    detio::sim::Runner inner;
+    try {
+      inner.run([]() -> Task<void> { co_return; }());
+    } catch (const detio::RuntimeError& e) {
+      error = e.what();
+    }
+    co_return;
+  }());
+  EXPECT_EQ(error, "detio::sim::Runner cannot be called from a running event loop");
+}
+
+TEST(SimRunner, SameSeedSameTraceHashAfterClose) {
+  auto runs = [](std::uint64_t seed) {
+    int ticks = 0;
+    Log log;
+    detio::sim::Runner runner({.seed = seed, .explore = {.timer_slack = 3ms}});
+    runner.run([&]() -> Task<void> {
+      detio::create_task(ticker(log, ticks));
+      co_await detio::sleep(100ms);
+    }());
+    runner.run(detio::sleep(50ms));
+    runner.close();
+    return std::pair(detio::sim::last_trace_hash(), ticks);
+  };
+  EXPECT_EQ(runs(9), runs(9));
+  EXPECT_NE(runs(9).first, runs(10).first);
+}
+
+}  // namespace
