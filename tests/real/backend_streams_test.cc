@@ -205,8 +205,8 @@ TEST_P(StreamsTest, ServerCloseLetsRunningHandlersFinishAndWaitClosedWaitsForThe
 
 TEST_P(StreamsTest, ServeForeverEndsByCancellationAndClosesTheServer) {
   run([&]() -> Task<void> {
-    detio::Server server = co_await detio::start_server(echo_lines, host(), 0, 100,
-                                                        detio::internal::StreamState::kDefaultLimit, false);
+    detio::Server server =
+        co_await detio::start_server(echo_lines, host(), 0, 100, detio::kDefaultStreamLimit, false);
     EXPECT_FALSE(server.is_serving());
     auto forever = detio::create_task(server.serve_forever());
     co_await detio::sleep(1ms);
@@ -219,6 +219,36 @@ TEST_P(StreamsTest, ServeForeverEndsByCancellationAndClosesTheServer) {
     EXPECT_EQ(co_await outcome_of(forever), "CancelledError()");
     EXPECT_FALSE(server.is_serving());
     EXPECT_EQ(co_await outcome_of(detio::open_connection(host(), server.port())), "ConnectionRefusedError");
+  });
+}
+
+// A server created with start_serving = false runs no handler until
+// start_serving(); a client that connected meanwhile is then served.
+TEST_P(StreamsTest, StartServingLetsAServerCreatedIdleHandleConnections) {
+  run([&]() -> Task<void> {
+    int handled = 0;
+    auto counting_echo = [&handled](StreamReader r, StreamWriter w) -> Task<void> {
+      ++handled;
+      co_await echo_lines(std::move(r), std::move(w));
+    };
+    detio::Server server =
+        co_await detio::start_server(counting_echo, host(), 0, 100, detio::kDefaultStreamLimit, false);
+    auto client = detio::create_task([](std::string h, std::uint16_t port) -> Task<std::string> {
+      auto [reader, writer] = co_await detio::open_connection(h, port);
+      writer.write("early\n");
+      std::string line = co_await reader.readline();
+      writer.close();
+      co_return line;
+    }(host(), server.port()));
+    co_await detio::sleep(20ms);
+    EXPECT_EQ(handled, 0);
+    EXPECT_FALSE(client.done());
+    co_await server.start_serving();
+    EXPECT_TRUE(server.is_serving());
+    EXPECT_EQ(co_await client, "early\n");
+    EXPECT_EQ(handled, 1);
+    server.close();
+    co_await server.wait_closed();
   });
 }
 

@@ -12,6 +12,10 @@
 
 namespace detio {
 
+// asyncio's default StreamReader limit (64 KiB): readline/readuntil raise
+// past it.
+inline constexpr std::size_t kDefaultStreamLimit = internal::StreamState::kDefaultLimit;
+
 struct Connection {
   StreamReader reader;
   StreamWriter writer;
@@ -19,18 +23,19 @@ struct Connection {
 
 // Connects to host:port: `auto [reader, writer] = co_await open_connection(...)`.
 Task<Connection> open_connection(std::string host, std::uint16_t port,
-                                 std::size_t limit = internal::StreamState::kDefaultLimit);
+                                 std::size_t limit = kDefaultStreamLimit);
 
 namespace internal {
 Task<Server> start_server(ClientConnected callback, std::string host, std::uint16_t port, int backlog,
                           std::size_t limit, bool start_serving);
 }  // namespace internal
 
-// Listens on host:port (0 picks a free port) and runs
-// `callback(reader, writer)` as a new task for each connection.
+// Listens on host:port (0 picks a free port; "" is every address) and runs
+// `callback(reader, writer)` as a new task for each connection. With
+// start_serving = false it accepts nothing until Server::start_serving().
 template <class Callback>
 Task<Server> start_server(Callback callback, std::string host, std::uint16_t port, int backlog = 100,
-                          std::size_t limit = internal::StreamState::kDefaultLimit, bool start_serving = true) {
+                          std::size_t limit = kDefaultStreamLimit, bool start_serving = true) {
   static_assert(std::is_invocable_r_v<Task<void>, Callback&, StreamReader, StreamWriter>,
                 "start_server: the callback must take (StreamReader, StreamWriter) and return Task<void>");
   return internal::start_server(ClientConnected(std::move(callback)), std::move(host), port, backlog, limit,
