@@ -2,17 +2,33 @@
 
 namespace detio::internal {
 
-TimeoutScope::TimeoutScope(TimePoint when)
+TimeoutScope::TimeoutScope(std::optional<TimePoint> when)
     : task_(running_task("detio::timeout")),
       enclosing_(task_.innermost_timeout()),
-      cancelling_on_entry_(task_.cancelling()) {
+      cancelling_on_entry_(task_.cancelling()),
+      when_(when) {
   task_.set_innermost_timeout(this);
+  arm();
+}
+
+void TimeoutScope::arm() {
+  if (!when_) return;
   LoopCore& loop = running_loop();
-  if (when <= loop.now()) {
+  if (*when_ <= loop.now()) {
     loop.call_soon(&timer_);
   } else {
-    loop.call_at_user(&timer_, when);
+    loop.call_at_user(&timer_, *when_);
   }
+}
+
+void TimeoutScope::reschedule(std::optional<TimePoint> when) {
+  if (state_ != State::kEntered) {
+    const char* name = state_ == State::kExpiring ? "expiring" : state_ == State::kExpired ? "expired" : "exited";
+    throw RuntimeError(std::string("Cannot change state of ") + name + " Timeout");
+  }
+  timer_.cancel();
+  when_ = when;
+  arm();
 }
 
 void TimeoutScope::on_timeout() {

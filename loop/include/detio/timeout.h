@@ -5,9 +5,19 @@
 // is cancelled, and if that cancellation is what ends the body (no other
 // cancel request is pending, judged by cancelling()/uncancel()) it leaves
 // the scope as TimeoutError. A cancel from outside stays CancelledError.
+//
+// The body may also be a callable taking detio::Timeout& (asyncio's
+// `async with timeout(d) as cm`), to read or move its own deadline:
+//
+//   co_await detio::timeout(std::nullopt, [&](detio::Timeout& t) -> Task<void> {
+//     co_await handshake();
+//     t.reschedule(detio::now() + 5s);  // the rest must finish within 5 s
+//     co_await transfer();
+//   });
 #pragma once
 
 #include <optional>
+#include <type_traits>
 
 #include "detio/future.h"
 #include "detio/internal/timeout_scope.h"
@@ -15,15 +25,36 @@
 
 namespace detio {
 
-template <class T>
-Task<T> timeout_at(TimePoint when, Task<T> body) {
-  internal::TimeoutScope scope(when);
+// A running timeout scope, as its body sees it (asyncio.Timeout).
+class Timeout {
+ public:
+  explicit Timeout(internal::TimeoutScope& scope) noexcept : scope_(scope) {}
+  Timeout(const Timeout&) = delete;
+
+  // The deadline; nullopt for none.
+  std::optional<TimePoint> when() const noexcept { return scope_.when(); }
+  // A new deadline (nullopt: none); one in the past expires the scope on
+  // the next loop iteration. RuntimeError once it expired.
+  void reschedule(std::optional<TimePoint> when) { scope_.reschedule(when); }
+  bool expired() const noexcept { return scope_.expired(); }
+
+ private:
+  internal::TimeoutScope& scope_;
+};
+
+namespace internal {
+
+// Runs the Task that make_body(timeout) returns in a timeout scope.
+template <class T, class MakeBody>
+Task<T> run_in_timeout_scope(std::optional<TimePoint> when, MakeBody make_body) {
+  TimeoutScope scope(when);
+  Timeout handle(scope);
   try {
     if constexpr (std::is_void_v<T>) {
-      co_await std::move(body);
+      co_await make_body(handle);
       scope.exit(false);
     } else {
-      T result = co_await std::move(body);
+      T result = co_await make_body(handle);
       scope.exit(false);
       co_return result;
     }
@@ -34,6 +65,23 @@ Task<T> timeout_at(TimePoint when, Task<T> body) {
     scope.exit(false);
     throw;
   }
+}
+
+template <class F>
+using TimeoutBodyResult = typename AwaitResult<std::invoke_result_t<F&, Timeout&>>::type;
+
+}  // namespace internal
+
+template <class T>
+Task<T> timeout_at(TimePoint when, Task<T> body) {
+  return internal::run_in_timeout_scope<T>(when, [body = std::move(body)](Timeout&) mutable { return std::move(body); });
+}
+
+// body(timeout) -> Task<T>; `when` may be nullopt (no deadline yet).
+template <class F>
+  requires std::is_invocable_v<F&, Timeout&>
+Task<internal::TimeoutBodyResult<F>> timeout_at(std::optional<TimePoint> when, F body) {
+  return internal::run_in_timeout_scope<internal::TimeoutBodyResult<F>>(when, std::move(body));
 }
 
 template <class T>
@@ -50,6 +98,15 @@ Task<T> timeout_at(TimePoint when, Future<T> future) {
 template <class Body>
 Task<typename internal::AwaitResult<Body>::type> timeout(Duration d, Body body) {
   co_return co_await timeout_at(internal::deadline_after(internal::running_loop().now(), d), std::move(body));
+}
+
+// body(timeout) -> Task<T>; `d` may be nullopt (no deadline yet).
+template <class F>
+  requires std::is_invocable_v<F&, Timeout&>
+Task<internal::TimeoutBodyResult<F>> timeout(std::optional<Duration> d, F body) {
+  std::optional<TimePoint> when;
+  if (d) when = internal::deadline_after(internal::running_loop().now(), *d);
+  co_return co_await timeout_at(when, std::move(body));
 }
 
 namespace internal {
