@@ -54,6 +54,7 @@ void LoopCore::shutdown() {
       task->unref();
     }
   }
+  while (LoopOwned* o = owned_.pop_front()) o->release(o);
 }
 
 }  // namespace internal

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "detio/as_completed.h"
+#include "detio/call_later.h"
 #include "detio/barrier.h"
 #include "detio/condition.h"
 #include "detio/errors.h"

@@ -25,6 +25,14 @@ struct TaskRegistryEntry : ListHook {
   TaskStateBase* task = nullptr;
 };
 
+// Something heap-allocated that the loop must let go of at shutdown if it
+// is still pending then (a call_later callback): `release` is called once.
+struct LoopOwned : ListHook {
+  using Release = void (*)(LoopOwned*) noexcept;
+  explicit LoopOwned(Release r) noexcept : release(r) {}
+  Release release;
+};
+
 class LoopCore {
  public:
   LoopCore();
@@ -72,6 +80,9 @@ class LoopCore {
 
   // Live (unfinished) tasks in creation order.
   IntrusiveList<TaskRegistryEntry>& tasks() noexcept { return tasks_; }
+  // Pending user callbacks; an entry unlinks itself when it runs or is
+  // cancelled, and shutdown() releases the rest.
+  void adopt(LoopOwned* o) noexcept { owned_.push_back(o); }
   std::uint64_t next_task_number() noexcept { return ++task_counter_; }
   std::uint64_t next_callback_id() noexcept { return ++callback_counter_; }
 
@@ -113,6 +124,7 @@ class LoopCore {
   std::uint64_t next_timer_seq_ = 0;
   TaskStateBase* current_task_ = nullptr;
   IntrusiveList<TaskRegistryEntry> tasks_;
+  IntrusiveList<LoopOwned> owned_;
   std::uint64_t task_counter_ = 0;
   std::uint64_t callback_counter_ = 0;
   Network* network_ = nullptr;

@@ -1,0 +1,59 @@
+// detio::call_soon / call_later / call_at (asyncio's loop.call_soon,
+// call_later and call_at): run a plain callback on the running loop, not
+// in a task. call_soon runs it on the next loop iteration (FIFO with every
+// other ready callback); call_later/call_at when the deadline comes (under
+// the simulator a timer like sleep's, so timer exploration applies). The
+// returned CallbackHandle (asyncio.Handle / TimerHandle) can cancel it.
+// An exception from the callback is reported on stderr and the loop goes
+// on, as asyncio's default exception handler does. Callbacks still pending
+// when the loop ends are dropped without running.
+#pragma once
+
+#include <optional>
+#include <utility>
+
+#include "detio/internal/refcounted.h"
+#include "detio/internal/scheduled_callback.h"
+#include "detio/time.h"
+
+namespace detio {
+
+class CallbackHandle {
+ public:
+  CallbackHandle() noexcept = default;
+  explicit CallbackHandle(internal::ScheduledCallback* callback) noexcept : callback_(callback) {}
+
+  // Keeps the callback from running; false if it already ran, was
+  // cancelled, or its loop ended.
+  bool cancel() noexcept { return callback_ && callback_->cancel(); }
+  bool cancelled() const noexcept { return callback_ && callback_->cancelled(); }
+  // call_later/call_at: the deadline; call_soon: nullopt.
+  std::optional<TimePoint> when() const noexcept { return callback_ ? callback_->deadline() : std::nullopt; }
+
+ private:
+  internal::Ref<internal::ScheduledCallback> callback_;
+};
+
+namespace internal {
+CallbackHandle schedule_callback(std::optional<TimePoint> when, absl::AnyInvocable<void()> fn);
+CallbackHandle schedule_callback_after(Duration delay, absl::AnyInvocable<void()> fn);
+}  // namespace internal
+
+template <class F>
+CallbackHandle call_soon(F f) {
+  return internal::schedule_callback(std::nullopt, std::move(f));
+}
+
+// A deadline now or in the past still goes through the timers, as in
+// asyncio: it runs on the next iteration, ordered by deadline.
+template <class F>
+CallbackHandle call_at(TimePoint when, F f) {
+  return internal::schedule_callback(when, std::move(f));
+}
+
+template <class F>
+CallbackHandle call_later(Duration delay, F f) {
+  return internal::schedule_callback_after(delay, std::move(f));
+}
+
+}  // namespace detio

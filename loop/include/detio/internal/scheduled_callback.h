@@ -1,0 +1,44 @@
+// The state behind a CallbackHandle (asyncio.Handle / TimerHandle): a timer
+// node (also queued directly by call_soon) that runs a user callback. The
+// loop holds one reference while the callback is pending (LoopOwned, so
+// shutdown lets go of it), each CallbackHandle another.
+#pragma once
+
+#include <optional>
+
+#include "absl/functional/any_invocable.h"
+#include "detio/internal/loop_core.h"
+#include "detio/internal/timer_heap.h"
+#include "detio/time.h"
+
+namespace detio::internal {
+
+class ScheduledCallback final : TimerNode, LoopOwned {
+ public:
+  // Queues `fn` on `loop`: at `when`, or on the next iteration if nullopt.
+  static ScheduledCallback* schedule(LoopCore& loop, std::optional<TimePoint> when, absl::AnyInvocable<void()> fn);
+
+  bool cancel() noexcept;
+  bool cancelled() const noexcept { return cancelled_; }
+  std::optional<TimePoint> deadline() const noexcept { return deadline_; }
+
+  void ref() noexcept { ++refs_; }
+  void unref() noexcept {
+    if (--refs_ == 0) delete this;
+  }
+
+ private:
+  ScheduledCallback(std::optional<TimePoint> when, absl::AnyInvocable<void()> fn);
+  static void fire(ReadyNode* node, Action action);
+  static void release_by_loop(LoopOwned* owned) noexcept;
+  // The callback will not run (cancelled, run, or the loop ended).
+  void drop() noexcept;
+
+  absl::AnyInvocable<void()> fn_;
+  std::optional<TimePoint> deadline_;
+  int refs_ = 1;  // the loop's, until drop()
+  bool pending_ = true;
+  bool cancelled_ = false;
+};
+
+}  // namespace detio::internal

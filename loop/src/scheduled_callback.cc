@@ -1,0 +1,85 @@
+#include "detio/internal/scheduled_callback.h"
+
+#include <cstdio>
+#include <exception>
+
+#include "detio/call_later.h"
+#include "detio/errors.h"
+
+namespace detio::internal {
+
+ScheduledCallback::ScheduledCallback(std::optional<TimePoint> when, absl::AnyInvocable<void()> fn)
+    : TimerNode(&ScheduledCallback::fire),
+      LoopOwned(&ScheduledCallback::release_by_loop),
+      fn_(std::move(fn)),
+      deadline_(when) {}
+
+ScheduledCallback* ScheduledCallback::schedule(LoopCore& loop, std::optional<TimePoint> when,
+                                               absl::AnyInvocable<void()> fn) {
+  auto* callback = new ScheduledCallback(when, std::move(fn));
+  loop.adopt(callback);
+  // As asyncio, a deadline (even a past one) is a timer: it joins the
+  // ready queue at the start of the next iteration, in deadline order.
+  if (when) {
+    loop.call_at_user(callback, *when);
+  } else {
+    loop.call_soon(callback);
+  }
+  return callback;
+}
+
+void ScheduledCallback::fire(ReadyNode* node, Action action) {
+  auto* self = static_cast<ScheduledCallback*>(static_cast<TimerNode*>(node));
+  if (action == Action::kDiscard) {
+    self->drop();
+    return;
+  }
+  absl::AnyInvocable<void()> fn = std::move(self->fn_);
+  self->drop();
+  try {
+    fn();
+  } catch (const CancelledError&) {
+    std::fprintf(stderr, "detio: CancelledError in a call_soon/call_later callback\n");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "detio: exception in a call_soon/call_later callback: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "detio: unknown exception in a call_soon/call_later callback\n");
+  }
+}
+
+bool ScheduledCallback::cancel() noexcept {
+  if (!pending_) return false;
+  cancelled_ = true;
+  TimerNode::cancel();
+  drop();
+  return true;
+}
+
+void ScheduledCallback::release_by_loop(LoopOwned* owned) noexcept {
+  auto* self = static_cast<ScheduledCallback*>(owned);
+  self->TimerNode::cancel();
+  self->drop();
+}
+
+void ScheduledCallback::drop() noexcept {
+  if (!pending_) return;
+  pending_ = false;
+  LoopOwned::unlink();
+  fn_ = nullptr;
+  unref();
+}
+
+}  // namespace detio::internal
+
+namespace detio::internal {
+
+CallbackHandle schedule_callback(std::optional<TimePoint> when, absl::AnyInvocable<void()> fn) {
+  return CallbackHandle(ScheduledCallback::schedule(running_loop(), when, std::move(fn)));
+}
+
+CallbackHandle schedule_callback_after(Duration delay, absl::AnyInvocable<void()> fn) {
+  LoopCore& loop = running_loop();
+  return CallbackHandle(ScheduledCallback::schedule(loop, deadline_after(loop.now(), delay), std::move(fn)));
+}
+
+}  // namespace detio::internal
