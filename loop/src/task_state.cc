@@ -231,4 +231,11 @@ void TaskHandleBase::check_done_for_result() const {
 
 TaskHandleBase current_task() noexcept { return TaskHandleBase(internal::current_task_state()); }
 
+std::vector<TaskHandleBase> all_tasks() {
+  std::vector<TaskHandleBase> tasks;
+  internal::running_loop().tasks().for_each(
+      [&](internal::TaskRegistryEntry* e) { tasks.emplace_back(e->task); });
+  return tasks;
+}
+
 }  // namespace detio

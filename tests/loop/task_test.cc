@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <set>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -462,6 +463,27 @@ TEST(TaskTest, DoneCallbackSeesCancelledTask) {
     co_await outcome(t);
   }());
   EXPECT_THAT(log, ElementsAre("s start@0", "s cancelled(bye)@1", "cb cancelled=1"));
+}
+
+// all_tasks(): the unfinished tasks, main included, in creation order.
+// Handles order by creation, so a std::set of them iterates the same way on
+// every run.
+TEST(TaskTest, AllTasksAndHandleOrder) {
+  std::vector<std::string> names;
+  std::vector<std::string> set_order;
+  detio::sim::run([&]() -> Task<void> {
+    auto b = detio::create_task(detio::sleep(1s), "b");
+    auto a = detio::create_task(detio::sleep(2s), "a");
+    auto quick = detio::create_task(detio::sleep(0ms), "quick");
+    co_await quick;
+    for (const detio::TaskHandleBase& t : detio::all_tasks()) names.push_back(t.get_name());
+    std::set<detio::TaskHandleBase> handles{a, b, detio::current_task()};
+    for (const detio::TaskHandleBase& t : handles) set_order.push_back(t.get_name());
+  }());
+  ASSERT_EQ(names.size(), 3u);
+  EXPECT_THAT(std::vector<std::string>(names.begin() + 1, names.end()), ElementsAre("b", "a"));
+  EXPECT_EQ(set_order, (std::vector<std::string>{names[0], "b", "a"}));
+  EXPECT_THROW(detio::all_tasks(), detio::RuntimeError);
 }
 
 }  // namespace

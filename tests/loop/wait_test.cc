@@ -195,6 +195,20 @@ TEST(AsCompletedTest, YieldsResultsInCompletionOrder) {
                                "got 20@20", "s30 end@30", "got 30@30"));
 }
 
+// Tasks (asyncio: coroutines) are spawned first, in order.
+TEST(AsCompletedTest, TakesTasksAndSpawnsThemInOrder) {
+  Log log;
+  detio::sim::run([&]() -> Task<void> {
+    std::vector<Task<int>> tasks;
+    for (int d : {20, 10}) tasks.push_back(sleeper(log, "s" + std::to_string(d), d * 1ms, d));
+    for (auto next : detio::as_completed(std::move(tasks))) {
+      int v = co_await std::move(next);
+      log.push_back(at("got " + std::to_string(v)));
+    }
+  }());
+  EXPECT_THAT(log, ElementsAre("s20 start@0", "s10 start@0", "s10 end@10", "got 10@10", "s20 end@20", "got 20@20"));
+}
+
 TEST(AsCompletedTest, ExceptionsComeOutAtTheirPosition) {
   Log log;
   detio::sim::run([&]() -> Task<void> {

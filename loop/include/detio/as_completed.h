@@ -117,4 +117,13 @@ AsCompleted<T> as_completed(std::vector<TaskHandle<T>> handles, std::optional<Du
   return AsCompleted<T>(std::move(handles), timeout);
 }
 
+// Tasks are spawned first, in order, as asyncio wraps coroutines.
+template <class T>
+AsCompleted<T> as_completed(std::vector<Task<T>> tasks, std::optional<Duration> timeout = std::nullopt) {
+  std::vector<TaskHandle<T>> handles;
+  handles.reserve(tasks.size());
+  for (Task<T>& t : tasks) handles.push_back(create_task(std::move(t)));
+  return AsCompleted<T>(std::move(handles), timeout);
+}
+
 }  // namespace detio

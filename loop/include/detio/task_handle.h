@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "detio/internal/future_awaiter.h"
 #include "detio/internal/refcounted.h"
@@ -47,11 +48,20 @@ class TaskHandleBase {
   friend bool operator==(const TaskHandleBase& a, const TaskHandleBase& b) noexcept {
     return a.state_ == b.state_;
   }
+  // Creation order, so handles can key a std::set or std::map whose order
+  // is the same on every run (no std::hash: hash order would leak the
+  // addresses into iteration order). Empty handles come first.
+  friend bool operator<(const TaskHandleBase& a, const TaskHandleBase& b) noexcept {
+    return a.order_key() < b.order_key();
+  }
 
   internal::TaskStateBase& state() const {
     if (!state_) throw InvalidStateError("empty detio::TaskHandle");
     return *state_;
   }
+
+ private:
+  std::uint64_t order_key() const noexcept { return state_ ? state_->number() : 0; }
 
  protected:
   void check_done_for_result() const;
@@ -110,6 +120,10 @@ TaskHandle<T> create_task(Task<T> task, std::string name = "") {
 
 // The running task's handle; empty outside a task.
 TaskHandleBase current_task() noexcept;
+
+// asyncio.all_tasks(): the running loop's unfinished tasks, in creation
+// order. RuntimeError outside a loop.
+std::vector<TaskHandleBase> all_tasks();
 
 namespace internal {
 template <class X>
