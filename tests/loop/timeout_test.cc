@@ -421,4 +421,21 @@ TEST(TimeoutTest, TheDeadlineIsTakenWhenTheTimeoutStarts) {
   }());
 }
 
+// wait_for(x, std::nullopt) is asyncio's timeout=None: no deadline at all;
+// sleep(d, result) returns its result.
+TEST(TimeoutTest, WaitForWithoutATimeoutAndSleepWithAResult) {
+  Log log;
+  detio::sim::run([&]() -> Task<void> {
+    log.push_back(at(co_await detio::wait_for(detio::sleep(10h, std::string("task")), std::nullopt)));
+    auto h = detio::create_task(detio::sleep(1h, std::string("handle")));
+    log.push_back(at(co_await detio::wait_for(h, std::nullopt)));
+    detio::Future<std::string> f;
+    detio::call_later(1h, [f]() mutable { f.set_result("future"); });
+    log.push_back(at(co_await detio::wait_for(f, std::nullopt)));
+    co_await detio::wait_for(detio::sleep(1ms), std::nullopt);
+    log.push_back(at("void"));
+  }());
+  EXPECT_THAT(log, ElementsAre("task@36000000", "handle@39600000", "future@43200000", "void@43200001"));
+}
+
 }  // namespace

@@ -252,6 +252,29 @@ TEST_P(StreamsTest, StartServingLetsAServerCreatedIdleHandleConnections) {
   });
 }
 
+// A plain (non-coroutine) callback is called for each connection, as
+// asyncio calls a callable that returns no coroutine.
+TEST_P(StreamsTest, APlainCallbackIsCalledPerConnection) {
+  run([&]() -> Task<void> {
+    int calls = 0;
+    auto greet = [&calls](StreamReader, StreamWriter w) {
+      ++calls;
+      w.write("hello " + std::to_string(calls) + "\n");
+      w.close();
+    };
+    detio::Server server = co_await detio::start_server(greet, host(), 0);
+    for (int i = 1; i <= 2; ++i) {
+      auto [reader, writer] = co_await detio::open_connection(host(), server.port());
+      EXPECT_EQ(co_await reader.readline(), "hello " + std::to_string(i) + "\n");
+      EXPECT_EQ(co_await reader.read(), "");
+      writer.close();
+    }
+    EXPECT_EQ(calls, 2);
+    server.close();
+    co_await server.wait_closed();
+  });
+}
+
 // Every byte of a multi-megabyte transfer in both directions at once, with
 // drain() keeping the writer's buffer bounded.
 TEST_P(StreamsTest, LargeEchoIsExactAndDrainBoundsTheBuffer) {

@@ -12,4 +12,11 @@ Task<void> sleep(Duration d);
 // Suspends until the loop time reaches `when` (yields once if already past).
 Task<void> sleep_until(TimePoint when);
 
+// asyncio.sleep(delay, result): sleeps, then returns `result`.
+template <class T>
+Task<T> sleep(Duration d, T result) {
+  co_await sleep(d);
+  co_return result;
+}
+
 }  // namespace detio

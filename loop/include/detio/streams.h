@@ -30,16 +30,32 @@ Task<Server> start_server(ClientConnected callback, std::string host, std::uint1
                           std::size_t limit, bool start_serving);
 }  // namespace internal
 
+namespace internal {
+inline Task<void> nothing_to_await() { co_return; }
+}  // namespace internal
+
 // Listens on host:port (0 picks a free port; "" is every address) and runs
-// `callback(reader, writer)` as a new task for each connection. With
-// start_serving = false it accepts nothing until Server::start_serving().
+// `callback(reader, writer)` as a new task for each connection. The
+// callback returns Task<void>, or void (asyncio's plain callable: it is
+// called, and nothing is awaited). With start_serving = false it accepts
+// nothing until Server::start_serving().
 template <class Callback>
 Task<Server> start_server(Callback callback, std::string host, std::uint16_t port, int backlog = 100,
                           std::size_t limit = kDefaultStreamLimit, bool start_serving = true) {
-  static_assert(std::is_invocable_r_v<Task<void>, Callback&, StreamReader, StreamWriter>,
-                "start_server: the callback must take (StreamReader, StreamWriter) and return Task<void>");
-  return internal::start_server(ClientConnected(std::move(callback)), std::move(host), port, backlog, limit,
-                                start_serving);
+  static_assert(std::is_invocable_r_v<Task<void>, Callback&, StreamReader, StreamWriter> ||
+                    std::is_invocable_r_v<void, Callback&, StreamReader, StreamWriter>,
+                "start_server: the callback must take (StreamReader, StreamWriter) and return Task<void> or void");
+  if constexpr (std::is_void_v<std::invoke_result_t<Callback&, StreamReader, StreamWriter>>) {
+    auto plain = [callback = std::move(callback)](StreamReader r, StreamWriter w) mutable -> Task<void> {
+      callback(std::move(r), std::move(w));
+      return internal::nothing_to_await();
+    };
+    return internal::start_server(ClientConnected(std::move(plain)), std::move(host), port, backlog, limit,
+                                  start_serving);
+  } else {
+    return internal::start_server(ClientConnected(std::move(callback)), std::move(host), port, backlog, limit,
+                                  start_serving);
+  }
 }
 
 }  // namespace detio

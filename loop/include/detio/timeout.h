@@ -142,6 +142,12 @@ Task<T> wait_for(Task<T> work, Duration d) {
   co_return co_await timeout(d, std::move(work));
 }
 
+// timeout = None, as in asyncio: no deadline, just the result.
+template <class Awaitable>
+Task<typename internal::AwaitResult<Awaitable>::type> wait_for(Awaitable work, std::nullopt_t) {
+  co_return co_await std::move(work);
+}
+
 template <class T>
 Task<T> wait_for(TaskHandle<T> handle, Duration d) {
   if (d <= Duration::zero()) co_return co_await internal::wait_for_expired(std::move(handle));
