@@ -8,18 +8,28 @@
 namespace detio::internal {
 
 void FutureBase::add_callback(ReadyNode* node) noexcept {
+  LoopCore* loop = LoopCore::current();
   if (done()) {
-    if (LoopCore* loop = LoopCore::current()) loop->call_soon(node);
+    if (loop) loop->call_soon(node);
     return;
+  }
+  if (loop && loop != home_) {
+    home_ = loop;
+    home_id_ = loop->id();
   }
   callbacks_.push_back(node);
 }
 
 void FutureBase::schedule_callbacks() noexcept {
-  if (LoopCore* loop = LoopCore::current()) {
+  if (callbacks_.empty()) return;
+  LoopCore* loop = LoopCore::current();
+  if (home_ && home_ != loop) {
+    if (LoopCore* home = LoopCore::find_alive(home_, home_id_)) loop = home;
+  }
+  if (loop) {
     loop->call_soon_all(callbacks_);
   } else {
-    // Settled with no loop running (after shutdown): nobody can run them.
+    // No loop left that could run them.
     while (ReadyNode* n = callbacks_.pop_front()) n->discard();
   }
 }

@@ -18,6 +18,10 @@ GatherState::GatherState(std::vector<FutureBase*> children, bool return_exceptio
   }
 }
 
+GatherState::~GatherState() {
+  for (FutureBase* child : children_) child->mark_exception_retrieved();
+}
+
 void GatherState::ChildDone::fire(ReadyNode* n, Action a) {
   if (a != Action::kRun) return;
   auto* self = static_cast<ChildDone*>(n);

@@ -1,5 +1,8 @@
 #include "detio/internal/loop_core.h"
 
+#include <algorithm>
+#include <atomic>
+
 #include "detio/errors.h"
 #include "detio/internal/task_state.h"
 
@@ -10,10 +13,26 @@ TimePoint now() { return internal::running_loop().now(); }
 namespace internal {
 
 thread_local LoopCore* LoopCore::current_ = nullptr;
+thread_local std::vector<LoopCore*> LoopCore::alive_;
 
-LoopCore::LoopCore() = default;
+namespace {
+// Loop ids only tell loops apart; they never order anything.
+std::atomic<std::uint64_t> next_loop_id{1};
+}  // namespace
 
-LoopCore::~LoopCore() { shutdown(); }
+LoopCore::LoopCore() : id_(next_loop_id.fetch_add(1, std::memory_order_relaxed)) { alive_.push_back(this); }
+
+LoopCore::~LoopCore() {
+  shutdown();
+  std::erase(alive_, this);
+}
+
+LoopCore* LoopCore::find_alive(LoopCore* loop, std::uint64_t id) noexcept {
+  for (LoopCore* l : alive_) {
+    if (l == loop) return l->id_ == id ? l : nullptr;
+  }
+  return nullptr;
+}
 
 LoopCore& running_loop() {
   LoopCore* loop = LoopCore::current();

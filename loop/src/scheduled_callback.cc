@@ -48,8 +48,8 @@ void ScheduledCallback::fire(ReadyNode* node, Action action) {
 }
 
 bool ScheduledCallback::cancel() noexcept {
+  cancelled_ = true;  // as asyncio's Handle.cancel(), even once it ran
   if (!pending_) return false;
-  cancelled_ = true;
   TimerNode::cancel();
   drop();
   return true;

@@ -37,7 +37,8 @@ void TimeoutScope::on_timeout() {
 }
 
 bool TimeoutScope::expire_now() {
-  if (state_ != State::kEntered) return false;
+  // A scope without a deadline cannot expire in production: never early.
+  if (state_ != State::kEntered || !when_) return false;
   timer_.cancel();
   on_timeout();
   return true;

@@ -26,8 +26,9 @@ TEST(CallLater, CancelAfterRunningIsFalseAndAHandleOutlivesItsLoop) {
     log.push_back(ran.cancel() ? "cancelled after running" : "cancel after running: false");
   }());
   // The loop is gone: the pending callback was dropped without running.
-  EXPECT_FALSE(pending.cancel());
   EXPECT_FALSE(pending.cancelled());
+  EXPECT_FALSE(pending.cancel());
+  EXPECT_TRUE(pending.cancelled());  // as asyncio's Handle, once cancel() was called
   EXPECT_EQ(pending.when(), detio::TimePoint(1h));
   EXPECT_THAT(log, ElementsAre("ran@1000", "cancel after running: false"));
 }

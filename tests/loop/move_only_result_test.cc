@@ -157,6 +157,24 @@ TEST(MoveOnlyResult, AsCompletedYieldsInCompletionOrder) {
   EXPECT_THAT(seen, ::testing::ElementsAre(2, 3, 1));
 }
 
+// A container of move-only values claims to be copy-constructible; it is
+// handed over once all the same.
+TEST(MoveOnlyResult, ContainersOfMoveOnlyValues) {
+  std::size_t size = 0;
+  detio::sim::run([&]() -> Task<void> {
+    auto h = detio::create_task([]() -> Task<std::vector<Box>> {
+      std::vector<Box> boxes;
+      boxes.push_back(std::make_unique<int>(1));
+      boxes.push_back(std::make_unique<int>(2));
+      co_return boxes;
+    }());
+    std::vector<Box> got = co_await h;
+    size = got.size();
+    EXPECT_THROW(h.result(), detio::InvalidStateError);
+  }());
+  EXPECT_EQ(size, 2u);
+}
+
 TEST(MoveOnlyResult, SimRunReturnsIt) {
   Box b = detio::sim::run(boxed(9, 1s));
   ASSERT_NE(b, nullptr);

@@ -60,6 +60,16 @@ TEST(UnretrievedException, ExceptionsSomebodyLookedAtAreNotReported) {
       co_await detio::gather(fails("gathered"));
     } catch (const detio::ValueError&) {
     }
+    // The second child fails after the gather already raised the first
+    // failure: asyncio's gather still retrieves it (no report).
+    try {
+      co_await detio::gather(fails("first"), [&]() -> Task<void> {
+        co_await detio::sleep(5ms);
+        throw detio::ValueError("second");
+      }());
+    } catch (const detio::ValueError&) {
+    }
+    co_await detio::sleep(10ms);
     std::vector<Task<void>> settled;
     settled.push_back(fails("settled"));
     co_await detio::gather_settled(std::move(settled));

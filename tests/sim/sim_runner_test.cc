@@ -117,4 +117,58 @@ TEST(SimRunner, SameSeedSameTraceHashAfterClose) {
   EXPECT_NE(runs(9).first, runs(10).first);
 }
 
+// A future settled, or a task cancelled, between two runs wakes its waiter
+// in the next run, on the waiter's own loop (asyncio: a Future's callbacks
+// go to its loop).
+TEST(SimRunner, WakeUpsBetweenRunsAreKept) {
+  detio::sim::Runner runner;
+  detio::Future<int> f;
+  detio::TaskHandle<int> waiter, sleeper;
+  runner.run([&]() -> Task<void> {
+    waiter = detio::create_task([](detio::Future<int> fut) -> Task<int> { co_return co_await fut; }(f));
+    sleeper = detio::create_task(detio::sleep(1h, 0));
+    co_await detio::sleep(1ms);
+  }());
+  f.set_result(42);
+  sleeper.cancel("between runs");
+  EXPECT_EQ(runner.run([&]() -> Task<int> { co_return co_await waiter; }()), 42);
+  EXPECT_THROW(runner.run([&]() -> Task<int> { co_return co_await sleeper; }()), detio::CancelledError);
+}
+
+TEST(SimRunner, AFutureSetFromAnotherRunnerWakesItsWaiterOnItsOwnLoop) {
+  detio::sim::Runner a, b;
+  detio::Future<int> f;
+  detio::TaskHandle<long long> waiter;
+  a.run([&]() -> Task<void> {
+    waiter = detio::create_task([](detio::Future<int> fut) -> Task<long long> {
+      co_await fut;
+      co_return ms();  // the clock of the loop it runs on
+    }(f));
+    co_await detio::sleep(1ms);
+  }());
+  b.run([&]() -> Task<void> {
+    co_await detio::sleep(500ms);
+    f.set_result(1);
+  }());
+  EXPECT_FALSE(waiter.done());  // it runs on a's loop, not b's
+  EXPECT_EQ(a.run([&]() -> Task<long long> { co_return co_await waiter; }()), 1);
+}
+
+// close() from inside the runner's own run() is refused (it would free the
+// running task's frame).
+TEST(SimRunner, CloseFromInsideItsOwnRunIsRefused) {
+  detio::sim::Runner runner;
+  std::string error;
+  runner.run([&]() -> Task<void> {
+    try {
+      runner.close();
+    } catch (const detio::RuntimeError& e) {
+      error = e.what();
+    }
+    co_return;
+  }());
+  EXPECT_EQ(error, "detio::sim::Runner.close() cannot be called while its run() is running");
+  EXPECT_EQ(runner.run([]() -> Task<int> { co_return 1; }()), 1);
+}
+
 }  // namespace

@@ -24,7 +24,8 @@ class CallbackHandle {
   explicit CallbackHandle(internal::ScheduledCallback* callback) noexcept : callback_(callback) {}
 
   // Keeps the callback from running; false if it already ran, was
-  // cancelled, or its loop ended.
+  // cancelled, or its loop ended. cancelled() is true afterwards either
+  // way, as with asyncio's Handle.
   bool cancel() noexcept { return callback_ && callback_->cancel(); }
   bool cancelled() const noexcept { return callback_ && callback_->cancelled(); }
   // call_later/call_at: the deadline; call_soon: nullopt.

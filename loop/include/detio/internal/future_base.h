@@ -13,6 +13,8 @@
 
 namespace detio::internal {
 
+class LoopCore;
+
 class FutureBase {
  public:
   enum class State : std::uint8_t { kPending, kDone, kCancelled };
@@ -59,6 +61,10 @@ class FutureBase {
   // Failed, and nobody ever looked at the exception: asyncio's "exception
   // was never retrieved", reported when a task or Future is destroyed.
   bool exception_unretrieved() const noexcept { return failed() && !exception_retrieved_; }
+  // Counts any exception, now or later, as retrieved (a gather that has
+  // settled still "retrieves" its children's later failures, as asyncio's
+  // _done_callback does).
+  void mark_exception_retrieved() const noexcept { exception_retrieved_ = true; }
   const std::string& cancel_message() const noexcept { return cancel_message_; }
 
   static bool cancel_plain(FutureBase* self, std::string_view message) {
@@ -77,6 +83,12 @@ class FutureBase {
   State state_ = State::kPending;
   bool is_task_ = false;
   mutable bool exception_retrieved_ = false;
+  // The loop whose tasks registered the callbacks: settling the future
+  // from outside it (between two Runner::run calls, or from another
+  // runner's task) still queues them there, as an asyncio Future's
+  // callbacks always go to its own loop.
+  LoopCore* home_ = nullptr;
+  std::uint64_t home_id_ = 0;
   const char* label_;
   CancelFn cancel_fn_;
   std::exception_ptr exception_;

@@ -17,7 +17,7 @@ class GatherState final : public FutureBase {
  public:
   GatherState(std::vector<FutureBase*> children, bool return_exceptions);
   GatherState(const GatherState&) = delete;
-  ~GatherState() = default;
+  ~GatherState();
 
  private:
   struct ChildDone : ReadyNode {

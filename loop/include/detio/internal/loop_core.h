@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "detio/internal/intrusive_list.h"
 #include "detio/internal/loop_hooks.h"
@@ -41,6 +42,10 @@ class LoopCore {
 
   // The loop running on this thread, or nullptr.
   static LoopCore* current() noexcept { return current_; }
+  // `loop` if it is still alive on this thread and is the one that had
+  // `id` (an address can be reused by a newer loop), else nullptr.
+  static LoopCore* find_alive(LoopCore* loop, std::uint64_t id) noexcept;
+  std::uint64_t id() const noexcept { return id_; }
 
   TimePoint now() const noexcept { return now_; }
   void set_now(TimePoint t) noexcept { now_ = t; }
@@ -117,6 +122,8 @@ class LoopCore {
 
  private:
   static thread_local LoopCore* current_;
+  static thread_local std::vector<LoopCore*> alive_;
+  const std::uint64_t id_;
 
   TimePoint now_{};
   ReadyList ready_;

@@ -16,6 +16,17 @@
 
 namespace detio::internal {
 
+// Whether a result can be handed out as copies. Standard containers claim
+// to be copy-constructible whatever their elements are, so look inside
+// (std::vector<std::unique_ptr<X>> is move-only).
+template <class T, class = void>
+struct IsCopyableResult : std::is_copy_constructible<T> {};
+template <class T>
+struct IsCopyableResult<T, std::void_t<typename T::value_type>>
+    : std::bool_constant<std::is_copy_constructible_v<T> &&
+                         (std::is_same_v<typename T::value_type, T> ||
+                          IsCopyableResult<std::remove_const_t<typename T::value_type>>::value)> {};
+
 template <class T>
 class ResultSlot {
  public:
@@ -28,7 +39,7 @@ class ResultSlot {
   // error (called only then: the copy path builds no string).
   template <class Owner>
   ResultOf<T> get(Owner owner) {
-    if constexpr (std::is_copy_constructible_v<ResultOf<T>>) {
+    if constexpr (IsCopyableResult<ResultOf<T>>::value) {
       return *value_;
     } else {
       if (taken_) {

@@ -39,6 +39,11 @@ class RunnerCore {
     std::exception_ptr stuck;  // main can never finish: drive() freed every task
     {
       typename Backend::Active active(*backend_);
+      running_ = true;
+      struct ClearRunning {
+        bool& flag;
+        ~ClearRunning() { flag = false; }
+      } clear_running{running_};
       handle = create_task(std::move(main));
       try {
         backend_->drive(handle);
@@ -58,6 +63,7 @@ class RunnerCore {
   }
 
   void close() {
+    if (running_) throw RuntimeError(std::string(name_) + ".close() cannot be called while its run() is running");
     if (!backend_) return;
     {
       typename Backend::Active active(*backend_);
@@ -69,6 +75,7 @@ class RunnerCore {
  private:
   const char* name_;
   std::optional<Backend> backend_;
+  bool running_ = false;
 };
 
 }  // namespace detio::internal

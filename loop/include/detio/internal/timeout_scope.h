@@ -28,7 +28,7 @@ class TimeoutScope {
   // the scope expired or was left.
   void reschedule(std::optional<TimePoint> when);
   // Expires the scope now, as if its deadline had come (simulator fault
-  // injection); false if it already expired or was left.
+  // injection); false if it already expired, was left or has no deadline.
   bool expire_now();
 
  private:
