@@ -20,32 +20,57 @@ namespace detio::internal {
 
 std::unique_ptr<Listener> EpollListener::open_all(EpollBackend& backend, std::vector<ResolvedAddress> addresses,
                                                   int backlog, Acceptor& acceptor) {
-  std::vector<std::unique_ptr<Listener>> members;
-  for (ResolvedAddress& address : addresses) {
-    if (!members.empty() && address.port() == 0) address.set_port(members.front()->address().port);
-    members.push_back(open(backend, address, backlog, acceptor));  // a throw closes the others
+  constexpr int kPortZeroAttempts = 8;
+  for (int attempt = 1;; ++attempt) {
+    std::vector<std::unique_ptr<Listener>> members;  // an early return or throw closes them
+    Failure failure;
+    bool pick_again = false;
+    for (ResolvedAddress address : addresses) {
+      const bool shares_first_port = !members.empty() && address.port() == 0;
+      if (shares_first_port) address.set_port(members.front()->address().port);
+      if (std::unique_ptr<EpollListener> l = open(backend, address, backlog, acceptor, failure)) {
+        members.push_back(std::move(l));
+        continue;
+      }
+      // A family this host cannot make sockets for is skipped (asyncio).
+      if (failure.call == "socket") continue;
+      // Port 0: the port the first socket got may be taken in another
+      // family; start again with a new one.
+      if (failure.err == EADDRINUSE && shares_first_port && attempt < kPortZeroAttempts) {
+        pick_again = true;
+        break;
+      }
+      throw_socket_error(failure.err, failure.call + " " + failure.where);
+    }
+    if (pick_again) continue;
+    if (members.empty()) throw_socket_error(failure.err, failure.call + " " + failure.where);
+    if (members.size() == 1) return std::move(members.front());
+    return std::make_unique<ListenerGroup>(std::move(members));
   }
-  if (members.size() == 1) return std::move(members.front());
-  return std::make_unique<ListenerGroup>(std::move(members));
 }
 
 std::unique_ptr<EpollListener> EpollListener::open(EpollBackend& backend, const ResolvedAddress& address,
-                                                   int backlog, Acceptor& acceptor) {
+                                                   int backlog, Acceptor& acceptor, Failure& failure) {
+  failure.where = address.to_socket_address().to_string();
   const int fd = ::socket(address.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw_socket_error(errno, "socket");
+  if (fd < 0) {
+    failure = {errno, "socket", failure.where};
+    return nullptr;
+  }
   const int one = 1;
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   if (address.family() == AF_INET6) ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-  const std::string where = address.to_socket_address().to_string();
+  const char* call = nullptr;
   if (::bind(fd, address.get(), address.length) < 0) {
-    const int err = errno;
-    ::close(fd);
-    throw_socket_error(err, "bind " + where);
+    call = "bind";
+  } else if (::listen(fd, backlog) < 0) {
+    call = "listen";
   }
-  if (::listen(fd, backlog) < 0) {
-    const int err = errno;
+  if (call) {
+    failure.err = errno;
+    failure.call = call;
     ::close(fd);
-    throw_socket_error(err, "listen " + where);
+    return nullptr;
   }
   return std::make_unique<EpollListener>(backend, fd, backlog, acceptor);
 }

@@ -25,13 +25,22 @@ class EpollListener final : public Listener, public IoHandler, public IoObject {
  public:
   static constexpr Duration kAcceptRetryDelay = std::chrono::seconds(1);
 
-  // Binds and listens on one address; throws OSError (e.g. address in
-  // use). IPv6 sockets are IPV6_V6ONLY, as asyncio's create_server makes
+  // Why open() failed: the errno, the call ("socket", "bind", "listen")
+  // and the address.
+  struct Failure {
+    int err = 0;
+    std::string call;
+    std::string where;
+  };
+  // Binds and listens on one address; nullptr and `failure` filled if it
+  // cannot. IPv6 sockets are IPV6_V6ONLY, as asyncio's create_server makes
   // them, so "::" and "0.0.0.0" can share a port.
   static std::unique_ptr<EpollListener> open(EpollBackend& backend, const ResolvedAddress& address, int backlog,
-                                             Acceptor& acceptor);
-  // One listener per address (a ListenerGroup if more than one). With port
-  // 0 the first picks a free port and the others bind the same one.
+                                             Acceptor& acceptor, Failure& failure);
+  // One listener per address (a ListenerGroup if more than one); throws
+  // OSError (e.g. address in use). A family the host has no sockets for is
+  // skipped, as asyncio does. With port 0 the first picks a free port and
+  // the others bind the same one (picking again if it is taken there).
   static std::unique_ptr<Listener> open_all(EpollBackend& backend, std::vector<ResolvedAddress> addresses,
                                             int backlog, Acceptor& acceptor);
 
