@@ -27,6 +27,18 @@ LoopCore::~LoopCore() {
   std::erase(alive_, this);
 }
 
+void LoopCore::release_owned_of(std::uint32_t node) noexcept {
+  IntrusiveList<LoopOwned> keep;
+  while (LoopOwned* o = owned_.pop_front()) {
+    if (o->node == node) {
+      o->release(o);
+    } else {
+      keep.push_back(o);
+    }
+  }
+  owned_.splice_back(keep);
+}
+
 LoopCore* LoopCore::find_alive(LoopCore* loop, std::uint64_t id) noexcept {
   for (LoopCore* l : alive_) {
     if (l == loop) return l->id_ == id ? l : nullptr;

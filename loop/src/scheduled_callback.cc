@@ -5,18 +5,24 @@
 
 #include "detio/call_later.h"
 #include "detio/errors.h"
+#include "detio/internal/task_state.h"
 
 namespace detio::internal {
 
-ScheduledCallback::ScheduledCallback(std::optional<TimePoint> when, absl::AnyInvocable<void()> fn)
+ScheduledCallback::ScheduledCallback(std::optional<TimePoint> when, absl::AnyInvocable<void()> fn,
+                                     std::uint32_t node)
     : TimerNode(&ScheduledCallback::fire),
-      LoopOwned(&ScheduledCallback::release_by_loop),
+      LoopOwned(&ScheduledCallback::release_by_loop, node),
       fn_(std::move(fn)),
       deadline_(when) {}
 
 ScheduledCallback* ScheduledCallback::schedule(LoopCore& loop, std::optional<TimePoint> when,
                                                absl::AnyInvocable<void()> fn) {
-  auto* callback = new ScheduledCallback(when, std::move(fn));
+  // It belongs to the simulated node of whoever scheduled it: it runs on
+  // that node's behalf and dies with it (kill_node).
+  TaskStateBase* task = loop.current_task();
+  auto* callback = new ScheduledCallback(when, std::move(fn), task ? task->node() : loop.callback_node());
+  callback->loop_ = &loop;
   loop.adopt(callback);
   // As asyncio, a deadline (even a past one) is a timer: it joins the
   // ready queue at the start of the next iteration, in deadline order.
@@ -35,7 +41,16 @@ void ScheduledCallback::fire(ReadyNode* node, Action action) {
     return;
   }
   absl::AnyInvocable<void()> fn = std::move(self->fn_);
+  LoopCore& loop = *self->loop_;
+  const std::uint32_t owner = self->LoopOwned::node;
   self->drop();
+  const std::uint32_t previous = loop.callback_node();
+  loop.set_callback_node(owner);
+  struct RestoreNode {
+    LoopCore& loop;
+    std::uint32_t node;
+    ~RestoreNode() { loop.set_callback_node(node); }
+  } restore{loop, previous};
   try {
     fn();
   } catch (const CancelledError&) {

@@ -48,6 +48,8 @@ void kill_tasks_of(NodeId node, const std::string& message) {
       task->kill(message);
     }
   }
+  // Its pending call_soon/call_later callbacks die with it too.
+  loop.release_owned_of(node);
   if (deferred) loop.call_soon(new Reaper(node, message));
 }
 

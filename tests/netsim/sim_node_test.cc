@@ -74,6 +74,28 @@ TEST(SimNode, KillEndsTheNodesTasksWithoutResumingThem) {
   }());
 }
 
+// call_soon/call_later callbacks belong to the node that scheduled them:
+// they run on its behalf (tasks they create are the node's) and die with it.
+TEST(SimNode, CallbacksBelongToTheirNodeAndDieWithIt) {
+  std::vector<std::string> log;
+  sim::run([&]() -> Task<void> {
+    sim::spawn_node("db", [](std::vector<std::string>& out) -> Task<void> {
+      call_later(1s, [&out] {
+        create_task([](std::vector<std::string>& o) -> Task<void> {
+          o.push_back("task made by a callback runs on " + sim::current_node());
+          co_return;
+        }(out));
+      });
+      call_later(5s, [&out] { out.push_back("a callback of a dead node ran"); });
+      co_await sleep(1h);
+    }(log));
+    co_await sleep(2s);
+    sim::kill_node("db");
+    co_await sleep(10s);
+  }());
+  EXPECT_EQ(log, (std::vector<std::string>{"task made by a callback runs on db"}));
+}
+
 TEST(SimNode, KillResetsPeersAndClosesListeners) {
   sim::run(
       []() -> Task<void> {

@@ -27,11 +27,13 @@ struct TaskRegistryEntry : ListHook {
 };
 
 // Something heap-allocated that the loop must let go of at shutdown if it
-// is still pending then (a call_later callback): `release` is called once.
+// is still pending then (a call_later callback): `release` is called once,
+// at shutdown or when the simulated node it belongs to is killed.
 struct LoopOwned : ListHook {
   using Release = void (*)(LoopOwned*) noexcept;
-  explicit LoopOwned(Release r) noexcept : release(r) {}
+  LoopOwned(Release r, std::uint32_t owner_node) noexcept : release(r), node(owner_node) {}
   Release release;
+  std::uint32_t node;
 };
 
 class LoopCore {
@@ -88,6 +90,8 @@ class LoopCore {
   // Pending user callbacks; an entry unlinks itself when it runs or is
   // cancelled, and shutdown() releases the rest.
   void adopt(LoopOwned* o) noexcept { owned_.push_back(o); }
+  // Releases the pending entries of a killed simulated node.
+  void release_owned_of(std::uint32_t node) noexcept;
   std::uint64_t next_task_number() noexcept { return ++task_counter_; }
   std::uint64_t next_callback_id() noexcept { return ++callback_counter_; }
 

@@ -28,13 +28,14 @@ class ScheduledCallback final : TimerNode, LoopOwned {
   }
 
  private:
-  ScheduledCallback(std::optional<TimePoint> when, absl::AnyInvocable<void()> fn);
+  ScheduledCallback(std::optional<TimePoint> when, absl::AnyInvocable<void()> fn, std::uint32_t node);
   static void fire(ReadyNode* node, Action action);
   static void release_by_loop(LoopOwned* owned) noexcept;
   // The callback will not run (cancelled, run, or the loop ended).
   void drop() noexcept;
 
   absl::AnyInvocable<void()> fn_;
+  LoopCore* loop_ = nullptr;
   std::optional<TimePoint> deadline_;
   int refs_ = 1;  // the loop's, until drop()
   bool pending_ = true;
