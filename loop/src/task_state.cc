@@ -195,8 +195,12 @@ void DoneCallbackNode::fire(ReadyNode* n, Action a) {
 }
 
 std::uint64_t add_done_callback(FutureBase& fut, absl::AnyInvocable<void()> fn) {
-  std::uint64_t id = running_loop().next_callback_id();
-  fut.add_callback(new DoneCallbackNode(id, std::move(fn)));
+  LoopCore& loop = running_loop();
+  const std::uint64_t id = loop.next_callback_id();
+  TaskStateBase* task = loop.current_task();
+  auto* node = new DoneCallbackNode(id, std::move(fn), task ? task->node() : loop.callback_node());
+  loop.adopt(node);
+  fut.add_callback(node);
   return id;
 }
 

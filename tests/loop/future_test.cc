@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 
 #include "test_util.h"
@@ -221,6 +222,20 @@ TEST(FutureTest, AFutureSettledBeforeTheLoopStartsCanBeAwaited) {
   f.set_result(11);
   int got = detio::sim::run([](Future<int> g) -> Task<int> { co_return co_await g; }(f));
   EXPECT_EQ(got, 11);
+}
+
+// A done callback holds its future (it is called with it). If the future
+// never settles, the loop frees the callback when it ends, so the pair is
+// not leaked (LeakSanitizer runs this suite), and the callback never runs.
+TEST(FutureTest, ACallbackOnAFutureThatNeverSettlesIsFreedWithTheLoop) {
+  auto alive = std::make_shared<int>(0);
+  std::weak_ptr<int> watch = alive;
+  detio::sim::run([&]() -> Task<void> {
+    detio::Future<int> never;
+    never.add_done_callback([held = std::move(alive)](detio::Future<int>) { ++*held; });
+    co_return;
+  }());
+  EXPECT_TRUE(watch.expired());
 }
 
 }  // namespace

@@ -153,11 +153,18 @@ inline TaskStateBase* current_task_state() noexcept {
 // The running task; throws RuntimeError outside one.
 TaskStateBase& running_task(const char* what);
 
-// A user done-callback queued like asyncio's call_soon(cb).
-struct DoneCallbackNode : ReadyNode {
-  DoneCallbackNode(std::uint64_t callback_id, absl::AnyInvocable<void()> f)
-      : ReadyNode(&DoneCallbackNode::fire), id(callback_id), fn(std::move(f)) {}
+// A user done-callback queued like asyncio's call_soon(cb). The loop owns
+// it while it waits (LoopOwned): a callback on a future that never settles
+// is freed at shutdown (it may hold that future: no reference cycle leaks)
+// or when the simulated node that added it is killed.
+struct DoneCallbackNode : ReadyNode, LoopOwned {
+  DoneCallbackNode(std::uint64_t callback_id, absl::AnyInvocable<void()> f, std::uint32_t owner)
+      : ReadyNode(&DoneCallbackNode::fire),
+        LoopOwned(&DoneCallbackNode::release_by_loop, owner),
+        id(callback_id),
+        fn(std::move(f)) {}
   static void fire(ReadyNode* n, Action a);
+  static void release_by_loop(LoopOwned* o) noexcept { delete static_cast<DoneCallbackNode*>(o); }
   std::uint64_t id;
   absl::AnyInvocable<void()> fn;
 };
