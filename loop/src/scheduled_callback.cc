@@ -44,13 +44,7 @@ void ScheduledCallback::fire(ReadyNode* node, Action action) {
   LoopCore& loop = *self->loop_;
   const std::uint32_t owner = self->LoopOwned::node;
   self->drop();
-  const std::uint32_t previous = loop.callback_node();
-  loop.set_callback_node(owner);
-  struct RestoreNode {
-    LoopCore& loop;
-    std::uint32_t node;
-    ~RestoreNode() { loop.set_callback_node(node); }
-  } restore{loop, previous};
+  CallbackNodeScope scope(loop, owner);
   try {
     fn();
   } catch (const CancelledError&) {

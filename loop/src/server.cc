@@ -28,12 +28,8 @@ void ServerState::accept(std::shared_ptr<Transport> transport) {
   }
   ++active_handlers_;
   // Handlers belong to the server's node, whoever delivered the connection.
-  LoopCore& loop = running_loop();
-  const std::uint32_t previous = loop.callback_node();
-  loop.set_callback_node(node_);
-  TaskHandle<void> handler = create_task(handle_client(shared_from_this(), std::move(transport)));
-  loop.set_callback_node(previous);
-  (void)handler;
+  CallbackNodeScope scope(running_loop(), node_);
+  create_task(handle_client(shared_from_this(), std::move(transport)));
 }
 
 Task<void> ServerState::handle_client(std::shared_ptr<ServerState> self, std::shared_ptr<Transport> transport) {

@@ -183,6 +183,9 @@ TaskStateBase& running_task(const char* what) {
 void DoneCallbackNode::fire(ReadyNode* n, Action a) {
   std::unique_ptr<DoneCallbackNode> self(static_cast<DoneCallbackNode*>(n));
   if (a != Action::kRun) return;
+  // Runs on behalf of the node that added it (tasks it creates are that
+  // node's), as a call_soon callback does.
+  CallbackNodeScope scope(running_loop(), self->LoopOwned::node);
   try {
     self->fn();
   } catch (const std::exception& e) {

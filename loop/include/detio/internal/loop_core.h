@@ -147,4 +147,19 @@ class LoopCore {
 // The running loop; throws detio::RuntimeError when there is none.
 LoopCore& running_loop();
 
+// For its lifetime, loop callbacks run on behalf of simulated node `node`:
+// tasks created meanwhile belong to it.
+class CallbackNodeScope {
+ public:
+  CallbackNodeScope(LoopCore& loop, std::uint32_t node) noexcept : loop_(loop), previous_(loop.callback_node()) {
+    loop.set_callback_node(node);
+  }
+  CallbackNodeScope(const CallbackNodeScope&) = delete;
+  ~CallbackNodeScope() { loop_.set_callback_node(previous_); }
+
+ private:
+  LoopCore& loop_;
+  std::uint32_t previous_;
+};
+
 }  // namespace detio::internal

@@ -160,18 +160,10 @@ class SimNetwork final : public Network {
 };
 
 // Runs a loop callback on behalf of a node: tasks it creates belong to it.
-class NodeScope {
+class NodeScope : public detio::internal::CallbackNodeScope {
  public:
   NodeScope(detio::internal::LoopCore& loop, NodeId node) noexcept
-      : loop_(loop), previous_(loop.callback_node()) {
-    loop.set_callback_node(node == kNoNode ? 0 : node);
-  }
-  NodeScope(const NodeScope&) = delete;
-  ~NodeScope() { loop_.set_callback_node(previous_); }
-
- private:
-  detio::internal::LoopCore& loop_;
-  std::uint32_t previous_;
+      : CallbackNodeScope(loop, node == kNoNode ? 0 : node) {}
 };
 
 }  // namespace detio::net::internal
