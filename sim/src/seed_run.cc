@@ -7,6 +7,8 @@
 #include <memory>
 #include <typeinfo>
 
+#include "detio/errors.h"
+
 namespace detio::sim {
 namespace {
 
@@ -46,6 +48,11 @@ SeedReport run_seed(const SweepBody& body, Options options, const Knobs& knobs, 
   } catch (const std::exception& e) {
     report.ok = false;
     report.message = type_name(typeid(e)) + ": " + e.what();
+  } catch (const CancelledError& e) {
+    // Not a std::exception on purpose (catch (std::exception&) must not
+    // swallow it), but a run ending in it is common: name it.
+    report.ok = false;
+    report.message = "detio::CancelledError: " + e.message();
   } catch (...) {
     report.ok = false;
     report.message = "unknown exception";

@@ -211,6 +211,21 @@ TEST(Sweep, RunsEverySeedAndReportsFailuresWithReplayLines) {
   r = detio::sim::sweep([](const Options& opts) { if (opts.seed == 5) throw std::logic_error("five"); }, o);
   EXPECT_EQ(r.seeds_run, 5u);
   EXPECT_EQ(r.failure_count, 1u);
+
+  // A run whose main ends cancelled is named as such (CancelledError is not
+  // a std::exception).
+  r = detio::sim::sweep(
+      [](const Options& opts) {
+        detio::sim::run(
+            []() -> detio::Task<void> {
+              detio::current_task().cancel("stop");
+              co_await detio::sleep(1s);
+            }(),
+            opts);
+      },
+      o);
+  ASSERT_EQ(r.failures.size(), 1u);
+  EXPECT_EQ(r.failures[0].message, "detio::CancelledError: stop");
 }
 
 TEST(Sweep, SameSeedSameHashTracedOrNot) {
