@@ -18,7 +18,7 @@ ServerState::~ServerState() {
 
 Task<void> ServerState::listen(std::string host, std::uint16_t port, int backlog) {
   listener_ = co_await running_network().listen(std::move(host), port, backlog, *this);
-  address_ = listener_->address();
+  addresses_ = listener_->addresses();
 }
 
 void ServerState::accept(std::shared_ptr<Transport> transport) {
@@ -126,6 +126,10 @@ namespace detio {
 
 std::uint16_t Server::port() const { return state_->address().port; }
 SocketAddress Server::sockname() const { return state_->address(); }
+std::vector<SocketAddress> Server::sockets() const {
+  if (state_->is_closed()) return {};
+  return state_->addresses();
+}
 void Server::close() { state_->close(); }
 Task<void> Server::wait_closed() { return internal::ServerState::wait_closed(state_); }
 bool Server::is_serving() const { return state_->is_serving(); }

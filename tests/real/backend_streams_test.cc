@@ -90,10 +90,12 @@ TEST_P(StreamsTest, PortZeroGivesEachServerItsOwnPort) {
     detio::Server b = co_await detio::start_server(echo_lines, host(), 0);
     EXPECT_NE(a.port(), b.port());
     EXPECT_EQ(a.sockname().port, a.port());
+    EXPECT_EQ(a.sockets(), std::vector<detio::SocketAddress>{a.sockname()});
     a.close();
     b.close();
     co_await a.wait_closed();
     co_await b.wait_closed();
+    EXPECT_TRUE(a.sockets().empty());
   });
 }
 

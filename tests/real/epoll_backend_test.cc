@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <detio/detio.h>
 #include <detio/sim/buggify.h>
@@ -174,6 +175,11 @@ TEST(EpollBackend, AnEmptyHostListensOnEveryAddressOnOnePort) {
   std::vector<std::string> echoed;
   detio::run([&]() -> Task<void> {
     detio::Server server = co_await detio::start_server(echo, "", 0);
+    const std::string port = std::to_string(server.port());
+    std::vector<std::string> sockets;
+    for (const detio::SocketAddress& a : server.sockets()) sockets.push_back(a.to_string());
+    std::sort(sockets.begin(), sockets.end());
+    EXPECT_EQ(sockets, (std::vector<std::string>{"0.0.0.0:" + port, "[::]:" + port}));
     for (const char* host : {"127.0.0.1", "::1"}) {
       auto [r, w] = co_await detio::open_connection(host, server.port());
       w.write(host);
@@ -189,6 +195,7 @@ TEST(EpollBackend, AnEmptyHostListensOnEveryAddressOnOnePort) {
     server.close();
     named.close();
     co_await server.wait_closed();
+    EXPECT_TRUE(server.sockets().empty());
   }());
   EXPECT_EQ(echoed, (std::vector<std::string>{"127.0.0.1", "::1", "named"}));
 }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "absl/functional/any_invocable.h"
 #include "detio/stream_reader.h"
@@ -28,6 +29,9 @@ class Server {
   // The port actually bound (useful after asking for port 0).
   std::uint16_t port() const;
   SocketAddress sockname() const;
+  // asyncio's Server.sockets: the address of every listening socket (""
+  // listens on 0.0.0.0 and ::); empty once closed.
+  std::vector<SocketAddress> sockets() const;
   // Stops accepting; connections already accepted carry on.
   void close();
   // After close(): waits until every accepted connection's handler ended.

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "detio/task.h"
 
@@ -92,6 +93,8 @@ class Listener {
  public:
   virtual ~Listener() = default;
   virtual SocketAddress address() const = 0;
+  // Every listening address (one per socket); address() is the first.
+  virtual std::vector<SocketAddress> addresses() const { return {address()}; }
   virtual void close() = 0;
 };
 

@@ -17,6 +17,11 @@ class ListenerGroup final : public Listener {
   explicit ListenerGroup(std::vector<std::unique_ptr<Listener>> members) : members_(std::move(members)) {}
 
   SocketAddress address() const override { return members_.front()->address(); }
+  std::vector<SocketAddress> addresses() const override {
+    std::vector<SocketAddress> out;
+    for (const auto& member : members_) out.push_back(member->address());
+    return out;
+  }
   void close() override {
     for (auto& member : members_) member->close();
   }

@@ -20,7 +20,8 @@ class ServerState final : public Acceptor, public std::enable_shared_from_this<S
   Task<void> listen(std::string host, std::uint16_t port, int backlog);
   void accept(std::shared_ptr<Transport> transport) override;
 
-  SocketAddress address() const { return address_; }
+  SocketAddress address() const { return addresses_.front(); }
+  const std::vector<SocketAddress>& addresses() const { return addresses_; }
   bool is_serving() const noexcept { return serving_; }
   bool is_closed() const noexcept { return !listener_; }
   void start_serving();
@@ -37,7 +38,7 @@ class ServerState final : public Acceptor, public std::enable_shared_from_this<S
   ClientConnected callback_;
   std::size_t limit_;
   std::unique_ptr<Listener> listener_;
-  SocketAddress address_;
+  std::vector<SocketAddress> addresses_;  // as listened on, kept after close()
   std::uint32_t node_ = 0;
   bool serving_ = false;
   int active_handlers_ = 0;
