@@ -1,10 +1,8 @@
 #include "detio/internal/scheduled_callback.h"
 
-#include <cstdio>
-#include <exception>
-
 #include "detio/call_later.h"
 #include "detio/errors.h"
+#include "detio/internal/report_callback_error.h"
 #include "detio/internal/task_state.h"
 
 namespace detio::internal {
@@ -45,15 +43,7 @@ void ScheduledCallback::fire(ReadyNode* node, Action action) {
   const std::uint32_t owner = self->LoopOwned::node;
   self->drop();
   CallbackNodeScope scope(loop, owner);
-  try {
-    fn();
-  } catch (const CancelledError&) {
-    std::fprintf(stderr, "detio: CancelledError in a call_soon/call_later callback\n");
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "detio: exception in a call_soon/call_later callback: %s\n", e.what());
-  } catch (...) {
-    std::fprintf(stderr, "detio: unknown exception in a call_soon/call_later callback\n");
-  }
+  run_reporting_errors(fn, "a call_soon/call_later callback");
 }
 
 bool ScheduledCallback::cancel() noexcept {

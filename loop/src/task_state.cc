@@ -1,6 +1,7 @@
 #include "detio/internal/task_state.h"
 
-#include <cstdio>
+#include "detio/internal/report_callback_error.h"
+
 #include <memory>
 
 #include "detio/task_handle.h"
@@ -186,15 +187,7 @@ void DoneCallbackNode::fire(ReadyNode* n, Action a) {
   // Runs on behalf of the node that added it (tasks it creates are that
   // node's), as a call_soon callback does.
   CallbackNodeScope scope(running_loop(), self->LoopOwned::node);
-  try {
-    self->fn();
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "detio: exception in done callback: %s\n", e.what());
-  } catch (const CancelledError&) {
-    std::fprintf(stderr, "detio: CancelledError in done callback\n");
-  } catch (...) {
-    std::fprintf(stderr, "detio: unknown exception in done callback\n");
-  }
+  run_reporting_errors(self->fn, "done callback");
 }
 
 std::uint64_t add_done_callback(FutureBase& fut, absl::AnyInvocable<void()> fn) {

@@ -30,18 +30,25 @@ namespace detio {
 
 namespace internal {
 
-// Item stores (asyncio's _init/_put/_get overrides).
-template <class T>
-class FifoStore {
+// Item stores (asyncio's _init/_put/_get overrides). FIFO (Queue) and
+// LIFO (LifoQueue) differ only in which end pop() takes.
+template <class T, bool kLifo>
+class DequeStore {
  public:
   template <class U>
   void push(U&& item) {
     items_.push_back(std::forward<U>(item));
   }
   T pop() {
-    T item = std::move(items_.front());
-    items_.pop_front();
-    return item;
+    if constexpr (kLifo) {
+      T item = std::move(items_.back());
+      items_.pop_back();
+      return item;
+    } else {
+      T item = std::move(items_.front());
+      items_.pop_front();
+      return item;
+    }
   }
   std::size_t size() const noexcept { return items_.size(); }
   void clear() noexcept { items_.clear(); }
@@ -49,25 +56,10 @@ class FifoStore {
  private:
   std::deque<T> items_;
 };
-
 template <class T>
-class LifoStore {
- public:
-  template <class U>
-  void push(U&& item) {
-    items_.push_back(std::forward<U>(item));
-  }
-  T pop() {
-    T item = std::move(items_.back());
-    items_.pop_back();
-    return item;
-  }
-  std::size_t size() const noexcept { return items_.size(); }
-  void clear() noexcept { items_.clear(); }
-
- private:
-  std::vector<T> items_;
-};
+using FifoStore = DequeStore<T, false>;
+template <class T>
+using LifoStore = DequeStore<T, true>;
 
 // A binary min-heap under Compare (heapq).
 template <class T, class Compare>

@@ -18,7 +18,6 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <cstdio>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -28,6 +27,7 @@
 
 #include "detio/errors.h"
 #include "detio/internal/ready_node.h"
+#include "detio/internal/report_callback_error.h"
 #include "detio/internal/task_state.h"
 #include "detio/internal/threadsafe_inbox.h"
 #include "detio/task.h"
@@ -46,13 +46,7 @@ struct ThreadsafeCall final : ReadyNode {
   static void fire(ReadyNode* n, Action a) {
     std::unique_ptr<ThreadsafeCall> self(static_cast<ThreadsafeCall*>(n));
     if (a != Action::kRun) return;
-    try {
-      self->fn();
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "detio: exception in call_soon_threadsafe callback: %s\n", e.what());
-    } catch (...) {
-      std::fprintf(stderr, "detio: exception in call_soon_threadsafe callback\n");
-    }
+    run_reporting_errors(self->fn, "call_soon_threadsafe callback");
   }
   F fn;
 };
