@@ -15,6 +15,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/cleanup/cleanup.h"
 #include "detio/errors.h"
 #include "detio/internal/loop_core.h"
 #include "detio/task_handle.h"
@@ -40,10 +41,7 @@ class RunnerCore {
     {
       typename Backend::Active active(*backend_);
       running_ = true;
-      struct ClearRunning {
-        bool& flag;
-        ~ClearRunning() { flag = false; }
-      } clear_running{running_};
+      absl::Cleanup not_running = [this] { running_ = false; };
       handle = create_task(std::move(main));
       try {
         backend_->drive(handle);
