@@ -20,7 +20,6 @@ ScheduledCallback* ScheduledCallback::schedule(LoopCore& loop, std::optional<Tim
   // that node's behalf and dies with it (kill_node).
   TaskStateBase* task = loop.current_task();
   auto* callback = new ScheduledCallback(when, std::move(fn), task ? task->node() : loop.callback_node());
-  callback->loop_ = &loop;
   loop.adopt(callback);
   // As asyncio, a deadline (even a past one) is a timer: it joins the
   // ready queue at the start of the next iteration, in deadline order.
@@ -39,10 +38,9 @@ void ScheduledCallback::fire(ReadyNode* node, Action action) {
     return;
   }
   absl::AnyInvocable<void()> fn = std::move(self->fn_);
-  LoopCore& loop = *self->loop_;
   const std::uint32_t owner = self->LoopOwned::node;
   self->drop();
-  CallbackNodeScope scope(loop, owner);
+  CallbackNodeScope scope(running_loop(), owner);
   run_reporting_errors(fn, "a call_soon/call_later callback");
 }
 

@@ -35,7 +35,6 @@ class ScheduledCallback final : TimerNode, LoopOwned {
   void drop() noexcept;
 
   absl::AnyInvocable<void()> fn_;
-  LoopCore* loop_ = nullptr;
   std::optional<TimePoint> deadline_;
   int refs_ = 1;  // the loop's, until drop()
   bool pending_ = true;
