@@ -18,22 +18,6 @@ namespace {
 
 using namespace primitive_test;
 
-// Counts itself in `n` while alive (also when unwound by a cancel).
-struct Occupant {
-  explicit Occupant(int& n) : count(n) { ++count; }
-  Occupant(const Occupant&) = delete;
-  ~Occupant() { --count; }
-  int& count;
-};
-
-// Acquires, logs, holds the lock for `hold`, releases.
-Task<void> hold_for(detio::Lock& lock, Log& log, std::string name, detio::Duration hold) {
-  co_await lock.acquire();
-  log.push_back(name + "@" + std::to_string(ms()));
-  co_await detio::sleep(hold);
-  lock.release();
-}
-
 Task<int> acquire_returning(detio::Lock& lock) {
   co_await lock.acquire();
   co_return 1;

@@ -30,4 +30,22 @@ inline long long ms() {
 }
 using Log = std::vector<std::string>;
 
+// Counts itself in `n` while alive (also when unwound by a cancel).
+struct Occupant {
+  explicit Occupant(int& n) : count(n) { ++count; }
+  Occupant(const Occupant&) = delete;
+  ~Occupant() { --count; }
+  int& count;
+};
+
+// Acquires `primitive` (a Lock or a Semaphore), logs "name@ms", holds it
+// for `hold`, releases.
+template <class Primitive>
+detio::Task<void> hold_for(Primitive& primitive, Log& log, std::string name, detio::Duration hold) {
+  co_await primitive.acquire();
+  log.push_back(name + "@" + std::to_string(ms()));
+  co_await detio::sleep(hold);
+  primitive.release();
+}
+
 }  // namespace primitive_test

@@ -19,21 +19,6 @@ namespace {
 
 using namespace primitive_test;
 
-// Counts itself in `n` while alive (also when unwound by a cancel).
-struct Occupant {
-  explicit Occupant(int& n) : count(n) { ++count; }
-  Occupant(const Occupant&) = delete;
-  ~Occupant() { --count; }
-  int& count;
-};
-
-Task<void> hold_for(detio::Semaphore& sem, Log& log, std::string name, detio::Duration hold) {
-  co_await sem.acquire();
-  log.push_back(name + "@" + std::to_string(ms()));
-  co_await detio::sleep(hold);
-  sem.release();
-}
-
 TEST(Semaphore, NegativeInitialValueIsAValueError) {
   try {
     detio::Semaphore sem(-1);
