@@ -17,7 +17,7 @@ bool is_loopback(std::string_view name) { return name == "localhost" || name == 
 }  // namespace
 
 SimNetwork::SimNetwork(detio::internal::LoopCore& loop, const NetworkOptions& options, const FaultOptions& faults,
-                       sim::Random& rng, sim::Random& fault_rng)
+                       detio::internal::SeededRandom& rng, detio::internal::SeededRandom& fault_rng)
     : loop_(loop),
       options_(options),
       faults_(faults),
@@ -252,7 +252,7 @@ void SimNetwork::send(SimEndpoint& from, Packet packet, std::string detail) {
 
 SimNetwork::FaultDraw SimNetwork::random_faults(SimEndpoint& from, HostId src, HostId dst, TimePoint& arrival) {
   FaultDraw draw;
-  sim::Random& r = fault_rng_;
+  detio::internal::SeededRandom& r = fault_rng_;
   if (r.chance(faults_.delay)) {
     const Duration extra = r.duration(faults_.delay_min, faults_.delay_max);
     arrival += extra;

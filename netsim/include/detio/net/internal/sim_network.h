@@ -31,7 +31,7 @@
 #include "detio/net/options.h"
 #include "detio/net/stats.h"
 #include "detio/net/trace.h"
-#include "detio/sim/random.h"
+#include "detio/internal/seeded_random.h"
 #include "detio/transport.h"
 
 namespace detio::net::internal {
@@ -41,7 +41,7 @@ class SimNetwork final : public Network {
   // `rng` draws jitter, `fault_rng` the random faults (separate streams, so
   // turning faults on does not shift the latencies).
   SimNetwork(detio::internal::LoopCore& loop, const NetworkOptions& options, const FaultOptions& faults,
-             sim::Random& rng, sim::Random& fault_rng);
+             detio::internal::SeededRandom& rng, detio::internal::SeededRandom& fault_rng);
   SimNetwork(const SimNetwork&) = delete;
   ~SimNetwork() override;
 
@@ -139,8 +139,8 @@ class SimNetwork final : public Network {
   detio::internal::LoopCore& loop_;
   NetworkOptions options_;
   FaultOptions faults_;
-  sim::Random& rng_;
-  sim::Random& fault_rng_;
+  detio::internal::SeededRandom& rng_;
+  detio::internal::SeededRandom& fault_rng_;
   SimNetwork* previous_;
 
   std::vector<Host> hosts_;
