@@ -55,6 +55,18 @@ void print_protocol(std::FILE* out, const SeedReport& r) {
   std::fflush(out);
 }
 
+// A reversed range would wrap around to 2^64 seeds, and an impossible shard
+// would run none and pass.
+void check_range_and_shard(const SweepOptions& options) {
+  if (options.seeds.first > options.seeds.last) {
+    throw ValueError(fmt::format("sim::sweep: seeds {}..{}: the first seed is after the last (want first <= last)",
+                                 options.seeds.first, options.seeds.last));
+  }
+  if (options.shard.count == 0 || options.shard.index >= options.shard.count) {
+    throw ValueError(fmt::format("sim::sweep: shard {}: want I/N with 0 <= I < N", options.shard.text()));
+  }
+}
+
 }  // namespace
 
 std::string self_path() {
@@ -81,6 +93,7 @@ std::string replay_line(const SweepOptions& options, std::uint64_t seed, const K
 
 SweepResult sweep(const SweepBody& body, SweepOptions options) {
   if (options.use_env) apply_env(options);
+  check_range_and_shard(options);
   SweepResult result;
   const bool single = options.seeds.size() == 1;
   std::optional<SeedReport> first_failure;

@@ -228,6 +228,32 @@ TEST(Sweep, RunsEverySeedAndReportsFailuresWithReplayLines) {
   EXPECT_EQ(r.failures[0].message, "detio::CancelledError: stop");
 }
 
+// A reversed range or a shard outside its count is a mistake in the
+// caller's code: a clear error, not 2^64 seeds (the loop wrapped around)
+// or none at all (a pass that tested nothing).
+TEST(Sweep, ReversedRangeOrImpossibleShardIsAClearError) {
+  std::uint64_t runs = 0;
+  auto body = [&](const Options&) {
+    if (++runs > 20) throw std::runtime_error("ran past the end of the range");
+  };
+  auto message_of = [&](SweepOptions o) -> std::string {
+    try {
+      detio::sim::sweep(body, o);
+    } catch (const detio::ValueError& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  EXPECT_EQ(message_of(quiet({10, 1})), "sim::sweep: seeds 10..1: the first seed is after the last (want first <= last)");
+  EXPECT_EQ(runs, 0u);
+  for (Shard bad : {Shard{4, 4}, Shard{7, 4}, Shard{0, 0}}) {
+    SweepOptions o = quiet({1, 100});
+    o.shard = bad;
+    EXPECT_EQ(message_of(o), "sim::sweep: shard " + bad.text() + ": want I/N with 0 <= I < N");
+  }
+  EXPECT_EQ(runs, 0u);
+}
+
 TEST(Sweep, SameSeedSameHashTracedOrNot) {
   auto body = [](const Options& opts) { detio::sim::run(small_run(5), opts); };
   std::set<std::uint64_t> hashes;

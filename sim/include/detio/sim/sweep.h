@@ -127,6 +127,8 @@ std::string replay_line(const SweepOptions& options, std::uint64_t seed, const K
 // This program's path (/proc/self/exe), for replay lines.
 std::string self_path();
 
+// Runs the sweep. Throws detio::ValueError for a reversed seed range
+// (first > last) or a shard outside its count (not 0 <= index < count).
 SweepResult sweep(const SweepBody& body, SweepOptions options = {});
 
 }  // namespace detio::sim
