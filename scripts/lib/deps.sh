@@ -8,9 +8,12 @@
 # missing" (that mistake once sent fresh machines straight into a CMake
 # error about absl).
 
+# slurm-wlm and munge: the one-node Slurm cluster of scripts/slurm-local.sh
+# that the detio_sweep.slurm test starts.
 DETIO_APT_PACKAGES=(
   cmake ninja-build g++ clang libclang-rt-14-dev
   libgtest-dev libgmock-dev libabsl-dev libfmt-dev libbenchmark-dev python3
+  slurm-wlm munge
 )
 
 # Prints, one per line, the packages among "$@" that are not installed.

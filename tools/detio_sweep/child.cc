@@ -1,6 +1,7 @@
 #include "child.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -122,6 +123,39 @@ int Child::reap() {
   }
   reaped_ = true;
   return status_;
+}
+
+Finished run_to_end(const Command& command, bool echo, double silence_limit) {
+  Finished out;
+  Child child(command);
+  const int timeout_ms = silence_limit > 0 ? static_cast<int>(silence_limit * 1000) : -1;
+  while (child.open()) {
+    pollfd fds[2];
+    nfds_t n = 0;
+    for (int fd : {child.stdout_fd(), child.stderr_fd()}) {
+      if (fd >= 0) fds[n++] = pollfd{fd, POLLIN, 0};
+    }
+    const int ready = ::poll(fds, n, timeout_ms);
+    if (ready == 0) {
+      out.timed_out = true;
+      child.kill();
+      break;
+    }
+    for (nfds_t i = 0; i < n; ++i) {
+      if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      std::vector<std::string> lines, err;
+      child.read_ready(fds[i].fd, lines, echo ? &err : nullptr);
+      for (std::string& l : lines) {
+        if (echo) std::printf("%s\n", l.c_str());
+        out.lines.push_back(std::move(l));
+      }
+      for (const std::string& l : err) std::fprintf(stderr, "%s\n", l.c_str());
+      std::fflush(stdout);
+    }
+  }
+  out.status = child.reap();
+  out.stderr_tail = child.stderr_tail();
+  return out;
 }
 
 std::string describe_status(int status) {

@@ -61,6 +61,19 @@ class Child {
   std::string err_tail_;
 };
 
+// A child run to its end.
+struct Finished {
+  std::vector<std::string> lines;  // its stdout
+  int status = 0;                  // the raw wait status
+  bool timed_out = false;
+  std::string stderr_tail;
+};
+
+// Runs `command` to its end, echoing its stdout and stderr if `echo`. With
+// silence_limit > 0 it is killed after that many seconds without output.
+// Throws std::runtime_error as the Child constructor does.
+Finished run_to_end(const Command& command, bool echo, double silence_limit = 0);
+
 // "exit status 1", "killed by signal 6 (Aborted)".
 std::string describe_status(int status);
 

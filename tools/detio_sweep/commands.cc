@@ -72,13 +72,21 @@ std::string tool_replay_line(const Config& config, std::uint64_t seed, const std
 }
 
 std::string direct_replay_line(const Config& config, std::uint64_t seed, const std::string& knobs) {
+  return direct_line(config, detio::sim::SeedRange{seed, seed}, false, knobs);
+}
+
+std::string direct_line(const Config& config, const detio::sim::SeedRange& seeds, bool sharded,
+                        const std::string& knobs) {
+  const bool single = seeds.first == seeds.last;
   if (config.gtest) {
-    std::string line = "DETIO_SEED=" + std::to_string(seed);
+    std::string line = single ? "DETIO_SEED=" + seeds.text() : "DETIO_SEEDS=" + seeds.text() + " DETIO_KEEP_GOING=1";
+    if (sharded) line += " DETIO_SHARD=" + config.shard.text();
     if (config.swarm) line += " DETIO_SWARM=1";
     if (!knobs.empty()) line += " DETIO_SHRINK=" + shell_quote(knobs);
     return line + " " + joined_command(config);
   }
-  std::string line = joined_command(config) + " --detio-seeds " + std::to_string(seed);
+  std::string line = joined_command(config) + " --detio-seeds " + seeds.text();
+  if (sharded) line += " --detio-shard " + config.shard.text();
   if (config.swarm) line += " --detio-swarm";
   if (!knobs.empty()) line += " --detio-knobs " + shell_quote(knobs);
   return line;

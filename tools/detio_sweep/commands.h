@@ -29,6 +29,10 @@ std::string tool_replay_line(const Config& config, std::uint64_t seed, const std
 // The program alone: "PROGRAM ARGS --detio-seeds 42 ..." or, for --gtest,
 // "DETIO_SEED=42 ... PROGRAM ARGS".
 std::string direct_replay_line(const Config& config, std::uint64_t seed, const std::string& knobs);
+// The program alone on a range of seeds, in one process (with the
+// configured shard if `sharded`).
+std::string direct_line(const Config& config, const detio::sim::SeedRange& seeds, bool sharded,
+                        const std::string& knobs);
 
 std::string shell_quote(const std::string& s);
 

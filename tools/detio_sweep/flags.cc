@@ -101,7 +101,10 @@ const std::vector<Flag>& flags() {
       {"--seeds-from", "FILE", "run the seeds listed in FILE, the first number of each line (a --failures file)",
        [](Config& c, const std::string& v) { c.seed_list = read_seed_list(v); }},
       {"--jobs", "N", "child processes at once (default: the number of CPUs)",
-       [](Config& c, const std::string& v) { c.jobs = static_cast<int>(std::min<std::uint64_t>(positive("--jobs", v), 4096)); }},
+       [](Config& c, const std::string& v) {
+         c.jobs = static_cast<int>(std::min<std::uint64_t>(positive("--jobs", v), 4096));
+         c.jobs_given = true;
+       }},
       {"--shard", "I/N|auto",
        "run only the seeds s with s % N == I (N shards cover a range exactly once); auto: take I/N from "
        "GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS, TEST_SHARD_INDEX/TEST_TOTAL_SHARDS (Bazel) or "
@@ -162,6 +165,21 @@ const std::vector<Flag>& flags() {
        }},
       {"--trace", "PREFIX", "trace file prefix for --replay (default detio-trace-<seed>)",
        [](Config& c, const std::string& v) { c.trace_prefix = v; }},
+      {"--results", "FILE",
+       "also write the results as JSON: seeds run, failures with replay lines, trace hashes (--determinism), "
+       "seeds/s, the program's path and content hash; 'detio-sweep merge' joins the files of a sharded sweep",
+       [](Config& c, const std::string& v) { c.results_file = v; }},
+      {"--slurm", "N",
+       "run the sweep as an N-task Slurm job array (sbatch; task i runs shard i/N, with --jobs CPUs), wait for "
+       "it, merge the shards and report as a local run would; a task that dies or is cancelled fails the run, "
+       "named by its shard",
+       [](Config& c, const std::string& v) { c.slurm_tasks = positive("--slurm", v); }},
+      {"--slurm-args", "ARGS", "more sbatch arguments for --slurm, as shell words, e.g. '--partition=long --time=2:00:00'",
+       [](Config& c, const std::string& v) { c.slurm_args = v; }},
+      {"--slurm-dir", "DIR",
+       "where --slurm keeps the sbatch script, the shards' results and logs (default: a new ./detio-slurm-XXXXXX); "
+       "must be on a file system the nodes share",
+       [](Config& c, const std::string& v) { c.slurm_dir = v; }},
       {"--no-progress", nullptr, "no progress bar on stderr", [](Config& c, const std::string&) { c.progress = false; }},
       {"--verbose", nullptr, "pass the children's stderr through", [](Config& c, const std::string&) { c.verbose = true; }},
       {"--help", nullptr, "show this help and exit", [](Config&, const std::string&) {
@@ -177,13 +195,17 @@ const std::vector<Flag>& flags() {
 std::string help_text() {
   std::string out =
       "usage: detio-sweep [flags] [--] PROGRAM [ARGS...]\n"
+      "       detio-sweep merge [--failures FILE] [--results FILE] RESULTS.json...\n"
       "\n"
       "Runs a detio simulation program over many seeds in parallel child processes,\n"
       "with a live progress bar (seeds/s, failures so far, ETA) on stderr and a\n"
       "summary on stdout. PROGRAM speaks the detio scenario protocol\n"
       "(detio/sim/scenario_main.h: '--detio-seeds A..B' in, 'detio-seed <n> ok|fail\n"
       "<hash> <message>' lines out), or is a GoogleTest binary (--gtest).\n"
-      "Exit status: 0 if every seed passed, 1 if any failed, 2 for a bad command line.\n"
+      "'merge' joins the --results files of the shards of one sweep (from any\n"
+      "machines) and prints the summary one local run would print.\n"
+      "Exit status: 0 if every seed passed, 1 if any failed (or a shard's results\n"
+      "are missing), 2 for a bad command line or a sweep that could not run.\n"
       "\n"
       "flags:\n";
   for (const Flag& f : flags()) {
@@ -223,7 +245,9 @@ std::string help_text() {
       "  detio-sweep --seeds 1..10000 --shard 3/16 --swarm ./kv_store     # machine 3 of 16\n"
       "  detio-sweep --determinism --seeds 1..1000 ./job_queue            # 2 processes per seed\n"
       "  detio-sweep --gtest --seeds 1..5000 ./my_test --gtest_filter=Bank.NoOverdraft\n"
-      "  detio-sweep --replay 4711 ./job_queue                            # trace of one seed\n";
+      "  detio-sweep --replay 4711 ./job_queue                            # trace of one seed\n"
+      "  detio-sweep --slurm 16 --jobs 8 --seeds 1..1000000 ./job_queue   # a Slurm job array\n"
+      "  detio-sweep merge shard-*.json                                   # results of 16 machines\n";
   return out;
 }
 
@@ -232,6 +256,10 @@ Config parse_flags(int argc, char** argv) {
   long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
   c.jobs = cpus > 0 ? static_cast<int>(cpus) : 1;
   int i = 1;
+  if (argc > 1 && std::string(argv[1]) == "merge") {
+    c.merge = true;
+    ++i;
+  }
   for (; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--") {
@@ -259,10 +287,24 @@ Config parse_flags(int argc, char** argv) {
     } else if (!flag->arg && has_value) {
       die(arg + " takes no value");
     }
+    if (c.merge && arg != "--failures" && arg != "--results" && arg != "--help") {
+      die("merge takes only --failures and --results, not " + arg);
+    }
     flag->set(c, value);
+  }
+  if (c.merge) {
+    for (; i < argc; ++i) c.merge_files.emplace_back(argv[i]);
+    if (c.merge_files.empty()) die("merge: no results files");
+    return c;
   }
   for (; i < argc; ++i) c.command.emplace_back(argv[i]);
   if (c.command.empty()) die("no PROGRAM to run");
+  if (c.slurm_tasks) {
+    if (c.shard.count > 1) die("--slurm makes the shards itself: drop --shard");
+    if (c.replay) die("--replay runs one seed here: drop --slurm");
+  } else if (!c.slurm_args.empty() || !c.slurm_dir.empty()) {
+    die("--slurm-args and --slurm-dir go with --slurm N");
+  }
   return c;
 }
 

@@ -17,6 +17,7 @@ struct Config {
   std::optional<std::vector<std::uint64_t>> seed_list;
   detio::sim::Shard shard{};
   int jobs = 1;
+  bool jobs_given = false;  // --jobs was on the command line
   std::uint64_t chunk = 0;  // 0: auto
   bool gtest = false;
   bool swarm = false;
@@ -30,6 +31,15 @@ struct Config {
   std::string trace_prefix;
   bool progress = true;
   bool verbose = false;
+  // --results: the sweep's results as JSON (results.h).
+  std::string results_file;
+  // --slurm N: run as an N-task Slurm job array (slurm.h).
+  std::uint64_t slurm_tasks = 0;
+  std::string slurm_args;  // extra sbatch arguments, as shell words
+  std::string slurm_dir;   // its files (default: a new ./detio-slurm-XXXXXX)
+  // `detio-sweep merge FILE...`: the results files to merge.
+  bool merge = false;
+  std::vector<std::string> merge_files;
   // The program to sweep and its own arguments.
   std::vector<std::string> command;
 };

@@ -100,6 +100,7 @@ class Sweeper {
     }
     std::sort(stats_.failures.begin(), stats_.failures.end(),
               [](const SeedFailure& a, const SeedFailure& b) { return a.seed < b.seed; });
+    std::sort(stats_.trace_hashes.begin(), stats_.trace_hashes.end());
     return std::move(stats_);
   }
 
@@ -213,14 +214,14 @@ class Sweeper {
     }
     // Seeds come in order; any skipped one was never reported.
     for (std::uint64_t missing = *r.next; missing < s->seed;) {
-      record(missing, r.work.pass, false, 0, "the program skipped this seed");
+      record(missing, r.work, false, 0, "the program skipped this seed");
       std::optional<std::uint64_t> n = first_in(r.work, config_.shard, missing + 1);
       if (!n) break;
       missing = *n;
     }
     ++r.reported;
     r.next = s->seed == kMax ? std::nullopt : first_in(r.work, config_.shard, s->seed + 1);
-    record(s->seed, r.work.pass, s->ok, s->hash, s->message);
+    record(s->seed, r.work, s->ok, s->hash, s->message);
   }
 
   void finish(Running& r) {
@@ -242,7 +243,7 @@ class Sweeper {
                                         "s of wall-clock time; killed"
                                   : "the program died (" + describe_status(status) + ")";
     if (!tail.empty()) why += "; stderr: " + tail;
-    record(missing, r.work.pass, false, 0, why);
+    record(missing, r.work, false, 0, why);
     if (missing < r.work.range.last) {
       if (std::optional<std::uint64_t> rest = first_in(r.work, config_.shard, missing + 1)) {
         pending_.push_front(Work{SeedRange{*rest, r.work.range.last}, r.work.pass_shard, r.work.pass});
@@ -250,10 +251,10 @@ class Sweeper {
     }
   }
 
-  void record(std::uint64_t seed, int pass, bool ok, std::uint64_t hash, const std::string& message) {
-    (void)pass;
+  void record(std::uint64_t seed, const Work& work, bool ok, std::uint64_t hash, const std::string& message) {
+    SeedFailure failure{seed, message, work.range, work.pass_shard && config_.shard.count > 1};
     if (!config_.determinism) {
-      complete(seed, ok, message);
+      complete(ok, std::move(failure));
       return;
     }
     auto it = half_.find(seed);
@@ -269,24 +270,26 @@ class Sweeper {
       std::snprintf(buf, sizeof buf, "NONDETERMINISTIC: two processes gave %s %016llx and %s %016llx",
                     first.ok ? "ok" : "fail", static_cast<unsigned long long>(first.hash), ok ? "ok" : "fail",
                     static_cast<unsigned long long>(hash));
-      std::string why = buf;
-      if (!first.ok) why += "; first: " + first.message;
-      if (!ok) why += "; second: " + message;
-      complete(seed, false, why);
+      failure.message = buf;
+      if (!first.ok) failure.message += "; first: " + first.message;
+      if (!ok) failure.message += "; second: " + message;
+      failure.nondeterministic = true;
+      complete(false, std::move(failure));
       return;
     }
-    complete(seed, ok, message);
+    stats_.trace_hashes.emplace_back(seed, hash);
+    complete(ok, std::move(failure));
   }
 
-  void complete(std::uint64_t seed, bool ok, const std::string& message) {
+  void complete(bool ok, SeedFailure failure) {
     ++stats_.completed;
     if (ok) return;
-    stats_.failures.push_back(SeedFailure{seed, message});
-    if (stats_.failures.size() <= kFailuresShown) {
-      say("FAIL seed " + std::to_string(seed) + ": " + message);
-    } else if (stats_.failures.size() == kFailuresShown + 1) {
+    if (stats_.failures.size() < kFailuresShown) {
+      say("FAIL seed " + std::to_string(failure.seed) + ": " + failure.message);
+    } else if (stats_.failures.size() == kFailuresShown) {
       say("(more failures: see the summary)");
     }
+    stats_.failures.push_back(std::move(failure));
     if (config_.max_failures && stats_.failures.size() >= config_.max_failures) {
       stats_.stopped_early = true;
       stop();

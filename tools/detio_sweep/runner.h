@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "flags.h"
@@ -21,6 +22,15 @@ namespace detio_sweep {
 struct SeedFailure {
   std::uint64_t seed = 0;
   std::string message;
+  // The seeds its child process was started with (with the sweep's shard
+  // passed on if chunk_sharded); it ran those before `seed` first.
+  detio::sim::SeedRange chunk{};
+  bool chunk_sharded = false;
+  // Its two runs (--determinism) differed.
+  bool nondeterministic = false;
+  // Re-run alone (recheck.h), it passed: it fails only after the seeds
+  // before it in the same process.
+  bool passes_alone = false;
 };
 
 struct SweepStats {
@@ -28,6 +38,8 @@ struct SweepStats {
   std::uint64_t completed = 0;  // seeds with all their results in
   std::vector<SeedFailure> failures;  // sorted by seed
   std::uint64_t hash_differences = 0;  // --determinism
+  // --determinism: (seed, trace hash) of every seed whose two runs agreed.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> trace_hashes;
   std::uint64_t crashes = 0;           // children that died or timed out
   std::uint64_t processes = 0;         // children started
   bool stopped_early = false;          // --max-failures reached

@@ -5,12 +5,16 @@
 //   - seeds divisible by 97 fail (an invariant "broken" when ops >= 3, so
 //     shrinking brings ops down to 3);
 //   - TOY_CRASH_SEED=n aborts the process on seed n;
-//   - TOY_HANG_SEED=n blocks the process (wall clock) on seed n;
+//   - TOY_HANG_SEED=n blocks the process (wall clock) on seed n, after
+//     writing its pid to the file TOY_HANG_MARKER if that is set;
+//   - TOY_LEAKY_SEED=n fails seed n when another seed ran before it in the
+//     same process (state leaking from seed to seed): alone it passes;
 //   - TOY_NONDETERMINISTIC=1 logs the process id: every seed's trace hash
 //     then differs between processes (the determinism check must see it).
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <stdexcept>
 #include <string>
 
@@ -75,12 +79,22 @@ std::uint64_t env_seed(const char* name) {
   return v ? std::strtoull(v, nullptr, 10) : 0;
 }
 
+void hang() {
+  if (const char* marker = std::getenv("TOY_HANG_MARKER")) {
+    std::ofstream(marker) << ::getpid() << '\n';
+  }
+  for (;;) ::pause();
+}
+
 }  // namespace
 
 DETIO_SCENARIO_MAIN([](const detio::sim::Options& options) {
+  static int seeds_run_here = 0;
+  const bool first_here = seeds_run_here++ == 0;
   if (options.seed != 0 && options.seed == env_seed("TOY_CRASH_SEED")) std::abort();
-  if (options.seed != 0 && options.seed == env_seed("TOY_HANG_SEED")) {
-    for (;;) ::pause();
+  if (options.seed != 0 && options.seed == env_seed("TOY_HANG_SEED")) hang();
+  if (options.seed != 0 && options.seed == env_seed("TOY_LEAKY_SEED") && !first_here) {
+    throw std::runtime_error("toy state left over from an earlier seed");
   }
   detio::sim::run(toy(options.seed), options);
 })
