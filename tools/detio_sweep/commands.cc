@@ -12,15 +12,11 @@ std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
-namespace {
-
 std::string joined_command(const Config& config) {
   std::string out;
   for (const std::string& a : config.command) out += (out.empty() ? "" : " ") + shell_quote(a);
   return out;
 }
-
-}  // namespace
 
 Command child_command(const Config& config, const ChildRequest& request) {
   Command c;

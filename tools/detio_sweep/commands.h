@@ -35,5 +35,7 @@ std::string direct_line(const Config& config, const detio::sim::SeedRange& seeds
                         const std::string& knobs);
 
 std::string shell_quote(const std::string& s);
+// PROGRAM ARGS, quoted for a shell.
+std::string joined_command(const Config& config);
 
 }  // namespace detio_sweep

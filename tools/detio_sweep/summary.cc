@@ -8,12 +8,6 @@
 namespace detio_sweep {
 namespace {
 
-std::string program_line(const Config& config) {
-  std::string out;
-  for (const std::string& a : config.command) out += (out.empty() ? "" : " ") + shell_quote(a);
-  return out;
-}
-
 std::string seed_text(std::uint64_t seed) { return std::to_string(seed); }
 
 // " [passes alone: fails only after seeds A..B-1 in one process]" or "".
@@ -52,7 +46,7 @@ void print_summary(const SweepResults& r) {
   const Config& config = r.config;
   const SweepStats& stats = r.stats;
   std::printf("detio-sweep summary\n");
-  std::printf("  program:      %s%s\n", program_line(config).c_str(), config.gtest ? " (GoogleTest)" : "");
+  std::printf("  program:      %s%s\n", joined_command(config).c_str(), config.gtest ? " (GoogleTest)" : "");
   if (config.seed_list) {
     std::printf("  seeds:        %zu listed", config.seed_list->size());
   } else {

@@ -11,6 +11,7 @@
 set -euo pipefail
 sweep=$1 toy=$2 work=$3
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+source "$repo/scripts/lib/wait_for.sh"
 
 if ((EUID != 0)); then
   echo "SKIP: a local Slurm cluster needs root"
@@ -22,19 +23,9 @@ fail() {
   exit 1
 }
 
-# Up to $1 seconds for `$2...` to succeed.
-wait_for() {
-  local limit=$1 start=$SECONDS
-  shift
-  until "$@"; do
-    ((SECONDS - start < limit)) || return 1
-    sleep 0.5
-  done
-}
-
 # One Slurm test per machine at a time: a second one would stop the
 # cluster under the first.
-exec 9>/var/lock/detio-slurm-test.lock
+exec 9>"${TMPDIR:-/tmp}/detio-slurm-test.lock"
 flock 9
 
 rm -rf "$work"
