@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "child.h"
-#include "detio/sim/sweep.h"
 #include "commands.h"
+#include "detio/sim/sweep.h"
 #include "merge.h"
 #include "program_identity.h"
 #include "results.h"
@@ -232,6 +232,27 @@ bool expect_results(const WaitOutcome& wait, std::uint64_t i) {
   return it != wait.view.ended.end() && (it->second.state == "COMPLETED" || it->second.state == "FAILED");
 }
 
+// The shards' results files that are there and readable; why the others
+// could not be read goes to `read_errors`.
+std::vector<ShardResults> collect(const Config& config, const std::string& dir, const WaitOutcome& wait,
+                                  std::map<std::uint64_t, std::string>& read_errors) {
+  std::vector<ShardResults> parts;
+  for (std::uint64_t i = 0; i < config.slurm_tasks; ++i) {
+    const std::string file = shard_file(dir, i, "json");
+    const Clock::time_point give_up = Clock::now() + std::chrono::seconds(30);
+    while (!std::filesystem::exists(file) && expect_results(wait, i) && Clock::now() < give_up && !g_interrupted) {
+      nap(std::chrono::milliseconds(500));
+    }
+    if (!std::filesystem::exists(file)) continue;
+    try {
+      parts.push_back(ShardResults{file, read_results(file)});
+    } catch (const std::exception& e) {
+      read_errors[i] = e.what();
+    }
+  }
+  return parts;
+}
+
 }  // namespace
 
 std::string sbatch_script(const Config& config, const std::string& dir, const std::string& workdir,
@@ -284,21 +305,8 @@ int run_on_slurm(const Config& config) {
     return 128 + g_interrupted;
   }
 
-  std::vector<ShardResults> parts;
   std::map<std::uint64_t, std::string> read_errors;
-  for (std::uint64_t i = 0; i < config.slurm_tasks; ++i) {
-    const std::string file = shard_file(dir, i, "json");
-    const Clock::time_point give_up = Clock::now() + std::chrono::seconds(30);
-    while (!std::filesystem::exists(file) && expect_results(wait, i) && Clock::now() < give_up && !g_interrupted) {
-      nap(std::chrono::milliseconds(500));
-    }
-    if (!std::filesystem::exists(file)) continue;
-    try {
-      parts.push_back(ShardResults{file, read_results(file)});
-    } catch (const std::exception& e) {
-      read_errors[i] = e.what();
-    }
-  }
+  const std::vector<ShardResults> parts = collect(config, dir, wait, read_errors);
   Config sweep = config;
   sweep.shard = detio::sim::Shard{0, config.slurm_tasks};
   SweepResults merged = merge_results(sweep, program, parts, [&](std::uint64_t i) {

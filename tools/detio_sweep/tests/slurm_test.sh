@@ -6,6 +6,7 @@
 #      exit status of an unsharded local run; `merge` of its shard files too.
 #   2. One array task cancelled mid-run (scancel, while its child process
 #      hangs inside seed 1002 of shard 2/4) fails the run, naming shard 2/4.
+#   3. SIGTERM to detio-sweep --slurm cancels its job.
 #   bash slurm_test.sh DETIO_SWEEP TOY WORK_DIR
 # Exit status 77 (ctest: skipped) when not root: slurmd needs it.
 set -euo pipefail
@@ -88,5 +89,25 @@ grep -q '^  lost shards:  1 of 4 ' cancel.out || fail "not one lost shard"
 grep -q '^  run:          2250 seeds$' cancel.out || fail "the other 3 shards' 2250 seeds are not counted"
 grep -q '^FAIL$' cancel.out || fail "no FAIL"
 [[ ! -e cancel/shard-2.json ]] || fail "the cancelled shard wrote results"
+# Mid-run: its log has a failure it found before seed 1002 (970, in the same
+# child process), then Slurm's word that it was cancelled.
+grep -q '^FAIL seed 970: ' cancel/shard-2.log || fail "shard 2/4 had not run its seeds before 1002"
+grep -q 'CANCELLED AT' cancel/shard-2.log || fail "shard 2/4's log does not say it was cancelled"
 wait_for 60 eval "! kill -0 $hung 2>/dev/null" || fail "the cancelled task's child $hung still runs"
+
+echo "== SIGTERM to detio-sweep --slurm cancels its job"
+rm -f hang.pid
+rc=0
+TOY_HANG_SEED=1002 TOY_HANG_MARKER="$work/hang.pid" \
+  "$sweep" --slurm 4 --slurm-dir "$work/term" --timeout 600 --seeds 1..3000 "$toy" >term.out 2>term.err &
+sweep_pid=$!
+wait_for 300 test -s hang.pid || fail "shard 2/4 never reached seed 1002: $(cat term.err)"
+job=$(sed -n 's/.*submitted Slurm job \([0-9]*\) .*/\1/p' term.err)
+kill -TERM "$sweep_pid"
+wait "$sweep_pid" || rc=$?
+cat term.err
+[[ $rc == 143 ]] || fail "detio-sweep exited $rc after SIGTERM, want 143"
+grep -q "interrupted: cancelled Slurm job $job" term.err || fail "it did not say it cancelled job $job"
+wait_for 60 eval '[[ -z "$(squeue -h -j '"$job"' -t pending,running,completing 2>/dev/null)" ]]' ||
+  fail "job $job still has tasks: $(squeue -j "$job")"
 echo "PASS"
