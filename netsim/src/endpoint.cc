@@ -16,12 +16,12 @@ std::string python_address(const SocketAddress& a) {
 }  // namespace
 
 SimEndpoint::SimEndpoint(SimNetwork& net, Connection& conn, int side, HostId host, NodeId node)
-    : net_(&net),
+    : TransportBase(net.loop(), node),
+      net_(&net),
       conn_(&conn),
       conn_id_(conn.id),
       side_(side),
       host_(host),
-      node_(node),
       phase_(side == 0 ? Phase::kSynSent : Phase::kAwaitSyn) {}
 
 SimEndpoint::~SimEndpoint() { detach(); }
@@ -34,89 +34,50 @@ void SimEndpoint::set_addresses(SocketAddress local, SocketAddress remote) {
 }
 
 bool SimEndpoint::finished() const noexcept {
-  return lost_ && out_.empty() && !syn_timer_.in_heap() && (dead_ || released_ || lost_delivered_);
+  return lost() && out_.empty() && !syn_timer_.in_heap() && (dead_ || released_ || loss_delivered());
 }
 
-// --- Transport -------------------------------------------------------------
+// --- sending ----------------------------------------------------------------
 
 void SimEndpoint::write(std::string_view data) {
-  if (!net_ || closing_ || lost_) return;
-  if (write_shut_) throw RuntimeError("Cannot call write() after write_eof()");
-  if (data.empty()) return;
+  if (!accept_write(data)) return;
   send_chunks_.emplace_back(data);
   send_size_ += data.size();
   pump();
-  maybe_pause_protocol();
+  maybe_pause_protocol(send_size_);
 }
 
-void SimEndpoint::write_eof() {
-  if (!net_ || closing_ || lost_ || write_shut_) return;
+void SimEndpoint::io_write_eof() {
   write_shut_ = true;
   pump();
 }
 
-void SimEndpoint::close() {
-  if (!net_ || closing_) return;
-  closing_ = true;
-  if (lost_) return;
+void SimEndpoint::io_close() {
   net_->record(EventKind::kClose, host_, peer()->host(), conn_id_);
   write_shut_ = true;
   pump();
 }
 
-void SimEndpoint::abort() {
-  if (!net_) return;
-  closing_ = true;
-  if (lost_) return;
+void SimEndpoint::io_abort(bool reset) {
+  const bool unread = unread_ || !recv_buf_.empty();
   clear_send_buffer();
   recv_buf_.clear();
   write_shut_ = true;
-  if (!rst_sent_) {
-    fin_sent_ = rst_sent_ = true;
-    send_control(Packet::Kind::kRst, "abort");
-  }
-  lose(nullptr);
-}
-
-void SimEndpoint::pause_reading() {
-  if (!net_ || closing_ || lost_) return;
-  reading_paused_ = true;
-}
-
-void SimEndpoint::resume_reading() {
-  if (!reading_paused_) return;
-  reading_paused_ = false;
-  if (!recv_buf_.empty() || (eof_received_ && !eof_delivered_)) schedule_flush();
-}
-
-void SimEndpoint::set_write_buffer_limits(std::size_t high, std::size_t low) {
-  if (high < low) throw ValueError("set_write_buffer_limits: high (" + std::to_string(high) +
-                                   ") must be >= low (" + std::to_string(low) + ")");
-  high_water_ = high;
-  low_water_ = low;
-  maybe_pause_protocol();
-}
-
-void SimEndpoint::set_protocol(Protocol& protocol) {
-  if (!net_ || lost_delivered_ || dead_) return;
-  protocol_ = &protocol;
-  released_ = false;
-  protocol.connection_made(*this);
-  if (protocol_ == &protocol && (!recv_buf_.empty() || (eof_received_ && !eof_delivered_) || lost_)) {
-    schedule_flush();
+  if (reset) {
+    if (!rst_sent_) send_reset("abort");
+  } else if (!fin_sent_) {
+    // Closing the socket now, as the kernel does: RST if bytes are unread.
+    if (unread) {
+      send_reset("closed with unread data");
+    } else {
+      fin_sent_ = true;
+      send_control(Packet::Kind::kFin);
+    }
   }
 }
-
-void SimEndpoint::detach_protocol() {
-  protocol_ = nullptr;
-  released_ = true;  // its owner is going away: nobody reads the loss
-  if (net_ && lost_) net_->schedule_reap(conn_id_);
-}
-
-// --- sending ----------------------------------------------------------------
 
 void SimEndpoint::pump() {
-  if (!net_ || lost_ || phase_ != Phase::kEstablished) return;
+  if (!net_ || lost() || phase_ != Phase::kEstablished) return;
   const std::size_t window = std::max<std::size_t>(net_->options().receive_window, 1);
   const std::size_t segment = std::max<std::size_t>(net_->options().segment_size, 1);
   while (send_size_ > 0 && window_used_ < window) {
@@ -126,25 +87,29 @@ void SimEndpoint::pump() {
     packet.kind = Packet::Kind::kData;
     packet.data = take_send_bytes(n);
     net_->send(*this, std::move(packet));
-    if (lost_) return;
+    if (lost()) return;
   }
   if (send_size_ == 0 && write_shut_ && !fin_sent_) {
-    fin_sent_ = true;
-    if (closing_ && (unread_ || !recv_buf_.empty())) {
+    if (closing() && (unread_ || !recv_buf_.empty())) {
       // Linux: closing a socket with unread bytes sends RST, not FIN.
-      rst_sent_ = true;
-      send_control(Packet::Kind::kRst, "closed with unread data");
+      send_reset("closed with unread data");
     } else {
+      fin_sent_ = true;
       send_control(Packet::Kind::kFin);
     }
   }
-  if (send_size_ == 0 && closing_ && !lost_) lose(nullptr);
+  if (send_size_ == 0 && closing()) lose(nullptr);
 }
 
 void SimEndpoint::send_control(Packet::Kind kind, std::string detail) {
   Packet packet;
   packet.kind = kind;
   net_->send(*this, std::move(packet), std::move(detail));
+}
+
+void SimEndpoint::send_reset(std::string detail) {
+  fin_sent_ = rst_sent_ = true;
+  send_control(Packet::Kind::kRst, std::move(detail));
 }
 
 std::string SimEndpoint::take_send_bytes(std::size_t n) {
@@ -168,18 +133,6 @@ void SimEndpoint::clear_send_buffer() noexcept {
   send_chunks_.clear();
   send_front_offset_ = 0;
   send_size_ = 0;
-}
-
-void SimEndpoint::maybe_pause_protocol() {
-  if (write_paused_ || !protocol_ || send_size_ <= high_water_) return;
-  write_paused_ = true;
-  protocol_->pause_writing();
-}
-
-void SimEndpoint::maybe_resume_protocol() {
-  if (!write_paused_ || send_size_ > low_water_) return;
-  write_paused_ = false;
-  if (protocol_) protocol_->resume_writing();
 }
 
 void SimEndpoint::enqueue(Packet packet) {
@@ -223,7 +176,7 @@ void SimEndpoint::on_deliver_timer() {
   if (!net_) return;
   if (!out_.empty()) {
     rearm();
-  } else if (lost_) {
+  } else if (lost()) {
     net_->schedule_reap(conn_id_);
   }
 }
@@ -236,15 +189,12 @@ void SimEndpoint::receive(Packet packet) {
   if (phase_ == Phase::kAwaitSyn && packet.kind != Packet::Kind::kSyn) return;
   switch (packet.kind) {
     case Packet::Kind::kSyn:
-      if (phase_ == Phase::kAwaitSyn && !lost_) net_->on_syn(*this, conn_->port);
+      if (phase_ == Phase::kAwaitSyn && !lost()) net_->on_syn(*this, conn_->port);
       return;
     case Packet::Kind::kSynAck:
-      if (lost_) {
+      if (lost()) {
         // Our side gave up on the connect: the server's socket is stale.
-        if (!dead_ && !rst_sent_) {
-          fin_sent_ = rst_sent_ = true;
-          send_control(Packet::Kind::kRst, "stale connection");
-        }
+        if (!dead_ && !rst_sent_) send_reset("stale connection");
         return;
       }
       if (phase_ != Phase::kSynSent) return;
@@ -255,72 +205,73 @@ void SimEndpoint::receive(Packet packet) {
       return;
     case Packet::Kind::kData:
       if (dead_) return;
-      if (lost_) {
+      if (lost()) {
         // Data for a closed socket: Linux answers with RST.
-        if (!rst_sent_) {
-          fin_sent_ = rst_sent_ = true;
-          send_control(Packet::Kind::kRst, "data after close");
-        }
+        if (!rst_sent_) send_reset("data after close");
         return;
       }
-      if (closing_) {
+      if (closing()) {
         unread_ = true;
         return;
       }
-      if (protocol_ && !reading_paused_ && recv_buf_.empty()) {
-        deliver_data(std::move(packet.data));
+      if (protocol() && !reading_paused() && recv_buf_.empty()) {
+        hand_over_data(std::move(packet.data));
       } else {
         recv_buf_ += packet.data;
-        if (protocol_ && !reading_paused_) schedule_flush();
+        if (protocol() && !reading_paused()) schedule_flush();
       }
       return;
     case Packet::Kind::kAck:
-      if (lost_) return;
+      if (lost()) return;
       window_used_ -= std::min(packet.ack, window_used_);
       pump();
-      maybe_resume_protocol();
+      maybe_resume_protocol(send_size_);
       return;
     case Packet::Kind::kFin:
-      if (lost_ || eof_received_) return;
+      if (lost() || eof_received_) return;
       eof_received_ = true;
-      if (closing_) return;
-      if (protocol_ && !reading_paused_ && recv_buf_.empty()) {
-        deliver_eof();
-      } else if (protocol_ && !reading_paused_) {
+      if (closing()) return;
+      if (protocol() && !reading_paused() && recv_buf_.empty()) {
+        hand_over_eof();
+      } else if (protocol() && !reading_paused()) {
         schedule_flush();
       }
       return;
     case Packet::Kind::kRst:
-      if (lost_) return;
+      if (lost()) return;
       if (phase_ == Phase::kSynSent) {
         net_->record(EventKind::kRefused, host_, peer()->host_, conn_id_, 0, "port " + std::to_string(remote_.port));
         fail_connect(std::make_exception_ptr(
             ConnectionRefusedError("[Errno 111] Connect call failed " + python_address(remote_))));
         return;
       }
-      clear_send_buffer();
-      recv_buf_.clear();
       lose(std::make_exception_ptr(ConnectionResetError("[Errno 104] Connection reset by peer")));
       return;
   }
 }
 
-void SimEndpoint::deliver_data(std::string data) {
-  const std::size_t n = data.size();
-  protocol_->data_received(data);
+void SimEndpoint::hand_over_data(std::string data) {
+  if (!deliver_data(data)) return;  // the protocol failed: the connection is closing
   // The bytes left the socket buffer: reopen the sender's window.
-  if (net_ && !lost_) {
+  if (net_ && !lost()) {
     Packet ack;
     ack.kind = Packet::Kind::kAck;
-    ack.ack = n;
+    ack.ack = data.size();
     net_->send(*this, std::move(ack));
   }
 }
 
-void SimEndpoint::deliver_eof() {
+void SimEndpoint::hand_over_eof() {
   eof_delivered_ = true;
-  const bool keep_open = protocol_->eof_received();
-  if (!keep_open && net_ && !closing_) close();
+  deliver_eof();
+}
+
+bool SimEndpoint::delivery_pending() const noexcept {
+  return !recv_buf_.empty() || (eof_received_ && !eof_delivered_);
+}
+
+void SimEndpoint::io_reading_changed() {
+  if (protocol() && !reading_paused() && delivery_pending()) schedule_flush();
 }
 
 void SimEndpoint::schedule_flush() {
@@ -328,31 +279,26 @@ void SimEndpoint::schedule_flush() {
 }
 
 void SimEndpoint::flush_pending() {
-  if (!net_ || !protocol_) return;
-  NodeScope scope(net_->loop(), node_);
-  if (!lost_ && !closing_ && !reading_paused_ && !recv_buf_.empty()) deliver_data(std::exchange(recv_buf_, {}));
-  if (net_ && protocol_ && !lost_ && !closing_ && !reading_paused_ && recv_buf_.empty() && eof_received_ &&
+  if (!net_ || !protocol() || lost() || closing() || reading_paused()) return;
+  NodeScope scope(net_->loop(), node());
+  if (!recv_buf_.empty()) hand_over_data(std::exchange(recv_buf_, {}));
+  if (net_ && protocol() && !lost() && !closing() && !reading_paused() && recv_buf_.empty() && eof_received_ &&
       !eof_delivered_) {
-    deliver_eof();
-  }
-  if (net_ && protocol_ && lost_ && !lost_delivered_) {
-    lost_delivered_ = true;
-    Protocol* protocol = std::exchange(protocol_, nullptr);
-    protocol->connection_lost(lost_error_);
-    if (net_) net_->schedule_reap(conn_id_);
+    hand_over_eof();
   }
 }
 
-void SimEndpoint::lose(std::exception_ptr error) {
-  if (lost_) return;
-  lost_ = true;
+void SimEndpoint::io_lost() {
   phase_ = Phase::kClosed;
-  lost_error_ = std::move(error);
   clear_send_buffer();
   recv_buf_.clear();
   syn_timer_.cancel();
-  if (protocol_) schedule_flush();
   net_->schedule_reap(conn_id_);
+}
+
+void SimEndpoint::io_protocol_gone() {
+  released_ = true;  // nobody reads this end any more
+  if (net_ && lost()) net_->schedule_reap(conn_id_);
 }
 
 // --- connecting --------------------------------------------------------------
@@ -377,7 +323,7 @@ void SimEndpoint::send_syn() {
 }
 
 void SimEndpoint::on_syn_timer() {
-  if (!net_ || lost_ || phase_ != Phase::kSynSent) return;
+  if (!net_ || lost() || phase_ != Phase::kSynSent) return;
   if (syn_attempts_ >= net_->options().syn_retries) {
     net_->record(EventKind::kConnectTimeout, host_, peer()->host_, conn_id_);
     fail_connect(std::make_exception_ptr(TimeoutError("[Errno 110] Connect call failed " + python_address(remote_))));
@@ -389,28 +335,27 @@ void SimEndpoint::on_syn_timer() {
 }
 
 void SimEndpoint::fail_connect(std::exception_ptr error) {
-  syn_timer_.cancel();
-  lost_ = true;
   released_ = true;
-  phase_ = Phase::kClosed;
+  lose(nullptr);  // no protocol yet: the connecting task gets the error
   if (connect_wait_) std::exchange(connect_wait_, nullptr)->fail(std::move(error));
-  net_->schedule_reap(conn_id_);
 }
 
 void SimEndpoint::abandon_connect() {
   connect_wait_ = nullptr;
   released_ = true;
   if (!net_) return;
-  if (!lost_) {
-    closing_ = true;
+  if (!lost()) {
     syn_timer_.cancel();
-    if (syn_sent_ && !rst_sent_) {
-      fin_sent_ = rst_sent_ = true;
-      send_control(Packet::Kind::kRst, "connect cancelled");
-    }
+    if (syn_sent_ && !rst_sent_) send_reset("connect cancelled");
     lose(nullptr);
   }
   net_->schedule_reap(conn_id_);
+}
+
+void SimEndpoint::refuse(std::string reason) {
+  released_ = true;
+  send_reset(std::move(reason));
+  lose(nullptr);
 }
 
 // --- the end ----------------------------------------------------------------
@@ -419,33 +364,29 @@ void SimEndpoint::kill() {
   if (!net_ || dead_) return;
   dead_ = true;
   released_ = true;
-  protocol_ = nullptr;
   flush_cb_.unlink();
   syn_timer_.cancel();
-  if (!lost_) {
+  if (!lost()) {
     clear_send_buffer();
     recv_buf_.clear();
-    if ((phase_ == Phase::kEstablished || syn_sent_) && !rst_sent_) {
-      fin_sent_ = rst_sent_ = true;
-      send_control(Packet::Kind::kRst, "node killed");
-    }
-    lost_ = true;
+    if ((phase_ == Phase::kEstablished || syn_sent_) && !rst_sent_) send_reset("node killed");
     phase_ = Phase::kClosed;
   }
   net_->schedule_reap(conn_id_);
+  abandon();  // its protocol is never called again; the connection still owns us
 }
 
 void SimEndpoint::detach() noexcept {
   deliver_timer_.cancel();
   syn_timer_.cancel();
   flush_cb_.unlink();
-  protocol_ = nullptr;
   connect_wait_ = nullptr;
   net_ = nullptr;
   conn_ = nullptr;
   out_.clear();
   clear_send_buffer();
   recv_buf_.clear();
+  abandon();
 }
 
 }  // namespace detio::net::internal

@@ -300,19 +300,16 @@ void SimNetwork::on_syn(SimEndpoint& server, std::uint16_t port) {
   const bool refused = listening && faults_.refuse > 0 && client.host() != server.host() &&
                        fault_rng_.chance(faults_.refuse);
   if (!listening || refused) {
-    server.lost_ = server.released_ = true;
-    server.phase_ = SimEndpoint::Phase::kClosed;
-    server.fin_sent_ = server.rst_sent_ = true;
-    server.send_control(Packet::Kind::kRst, (refused ? "refused (fault) on port " : "no listener on port ") +
-                                                std::to_string(port));
-    schedule_reap(server.conn_id());
+    server.refuse((refused ? "refused (fault) on port " : "no listener on port ") + std::to_string(port));
     return;
   }
   SimListener& listener = *it->second;
-  server.phase_ = SimEndpoint::Phase::kEstablished;
-  server.node_ = listener.node();
+  server.set_established();
+  server.set_node(listener.node());
   record(EventKind::kAccept, server.host(), client.host(), server.conn_id(), 0, "port " + std::to_string(port));
-  server.send_control(Packet::Kind::kSynAck);
+  Packet syn_ack;
+  syn_ack.kind = Packet::Kind::kSynAck;
+  send(server, std::move(syn_ack));
   NodeScope scope(loop_, listener.node());
   listener.acceptor().accept(server.shared_from_this());
 }
@@ -464,7 +461,7 @@ Stats SimNetwork::stats() const {
     for (const auto& end : conn->ends) {
       s.send_buffered += end->get_write_buffer_size();
       s.receive_buffered += end->receive_buffer_size();
-      for (const Packet& p : end->out_) s.in_flight += p.data.size();
+      for (const Packet& p : end->outgoing()) s.in_flight += p.data.size();
     }
   }
   return s;

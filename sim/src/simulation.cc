@@ -87,36 +87,24 @@ bool Simulation::poll(detio::internal::LoopCore& loop, std::optional<TimePoint> 
   return true;
 }
 
-void Simulation::drive(const TaskHandleBase& main) {
+bool Simulation::out_of_budget() const {
   const Budget& budget = options_.budget;
-  auto over_budget = [&] {
-    return (budget.max_steps && hooks_->steps() > *budget.max_steps) ||
-           (budget.max_virtual_time && loop_.now().time_since_epoch() > *budget.max_virtual_time);
-  };
-  bool finished = detio::internal::drive_until(loop_, *this, [&] { return main.done() || over_budget(); });
-  if (finished && !main.done()) {
-    std::vector<std::string> blocked = describe_blocked(loop_);
-    std::string message = fmt::format("hang: main task {} did not finish within the budget ({} steps, {:.6f}s of "
-                                      "virtual time so far); blocked tasks:",
-                                      main.get_name(), hooks_->steps(),
-                                      std::chrono::duration<double>(loop_.now().time_since_epoch()).count());
-    for (const std::string& b : blocked) message += "\n  " + b;
-    loop_.shutdown();
-    throw HangError(std::move(message), std::move(blocked));
-  }
-  if (!finished) {
-    std::vector<std::string> blocked = describe_blocked(loop_);
-    std::string message = "deadlock: main task " + main.get_name() +
-                          " can never finish (no task is ready and no timer is pending); blocked tasks:";
-    for (const std::string& b : blocked) message += "\n  " + b;
-    loop_.shutdown();
-    throw DeadlockError(std::move(message), std::move(blocked));
-  }
+  return (budget.max_steps && hooks_->steps() > *budget.max_steps) ||
+         (budget.max_virtual_time && loop_.now().time_since_epoch() > *budget.max_virtual_time);
 }
 
-void Simulation::finish() {
-  detio::internal::cancel_remaining_tasks(loop_, *this);
-  loop_.shutdown();
+std::exception_ptr Simulation::cannot_finish(const TaskHandleBase& main, bool hung) {
+  std::vector<std::string> blocked = describe_blocked(loop_);
+  std::string message =
+      hung ? fmt::format("hang: main task {} did not finish within the budget ({} steps, {:.6f}s of virtual time so "
+                         "far); blocked tasks:",
+                         main.get_name(), hooks_->steps(),
+                         std::chrono::duration<double>(loop_.now().time_since_epoch()).count())
+           : "deadlock: main task " + main.get_name() +
+                 " can never finish (no task is ready and no timer is pending); blocked tasks:";
+  for (const std::string& b : blocked) message += "\n  " + b;
+  if (hung) return std::make_exception_ptr(HangError(std::move(message), std::move(blocked)));
+  return std::make_exception_ptr(DeadlockError(std::move(message), std::move(blocked)));
 }
 
 }  // namespace detio::sim::internal

@@ -9,7 +9,6 @@
 
 #include "detio/errors.h"
 #include "detio/internal/epoll_listener.h"
-#include "detio/internal/run_main.h"
 #include "detio/internal/socket_errors.h"
 #include "detio/internal/threadsafe_inbox.h"
 #include "detio/internal/worker_pool.h"
@@ -175,19 +174,10 @@ bool EpollBackend::poll(LoopCore& loop, std::optional<TimePoint> deadline) {
   return true;
 }
 
-void EpollBackend::drive(const TaskHandleBase& main) {
-  const bool finished = drive_until(loop_, *this, [&] { return main.done(); });
-  if (!finished) {
-    loop_.shutdown();
-    throw RuntimeError("detio::run: main task " + main.get_name() +
-                       " can never finish: no task is ready, and no timer, socket, thread or LoopHandle "
-                       "can wake one");
-  }
-}
-
-void EpollBackend::finish() {
-  cancel_remaining_tasks(loop_, *this);
-  loop_.shutdown();
+std::exception_ptr EpollBackend::cannot_finish(const TaskHandleBase& main, bool /*hung: never*/) const {
+  return std::make_exception_ptr(RuntimeError("detio::run: main task " + main.get_name() +
+                                              " can never finish: no task is ready, and no timer, socket, thread or "
+                                              "LoopHandle can wake one"));
 }
 
 Task<std::unique_ptr<Listener>> EpollBackend::listen(std::string host, std::uint16_t port, int backlog,

@@ -6,9 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 
-#include "detio/errors.h"
 #include "detio/internal/epoll_backend.h"
 #include "detio/internal/resolver.h"
 #include "detio/internal/socket_errors.h"
@@ -26,11 +24,12 @@ std::shared_ptr<EpollTransport> EpollTransport::create(EpollBackend& backend, in
                                                        std::optional<SocketAddress> peer) {
   auto transport = std::make_shared<EpollTransport>(backend, fd);
   transport->peername_ = std::move(peer);
-  transport->keep_alive_ = transport;
+  transport->keep_alive_until_lost(transport);
   return transport;
 }
 
-EpollTransport::EpollTransport(EpollBackend& backend, int fd) : backend_(&backend), fd_(fd) {
+EpollTransport::EpollTransport(EpollBackend& backend, int fd)
+    : TransportBase(backend.loop(), /*owner=*/0), backend_(&backend), fd_(fd) {
   backend_->add_object(this);
 }
 
@@ -39,8 +38,7 @@ EpollTransport::~EpollTransport() { close_fd(); }
 // ---------------------------------------------------------------- writing
 
 void EpollTransport::write(std::string_view data) {
-  if (eof_requested_) throw RuntimeError("Cannot call write() after write_eof()");
-  if (closing_ || data.empty()) return;
+  if (!accept_write(data)) return;
   if (buffer_.empty()) {
     // Nothing queued: try the kernel at once (asyncio's fast path).
     ssize_t n;
@@ -49,7 +47,7 @@ void EpollTransport::write(std::string_view data) {
     } while (n < 0 && errno == EINTR);
     if (n < 0) {
       if (!would_block(errno)) {
-        force_close(socket_error(errno, "send"));
+        fail(socket_error(errno, "send"));
         return;
       }
       n = 0;
@@ -61,7 +59,7 @@ void EpollTransport::write(std::string_view data) {
   } else {
     buffer_.append(data);
   }
-  maybe_pause_protocol();
+  maybe_pause_protocol(buffer_.size());
 }
 
 void EpollTransport::write_ready() {
@@ -76,67 +74,36 @@ void EpollTransport::write_ready() {
     if (n < 0) {
       if (errno == EINTR) continue;
       if (would_block(errno)) break;
-      force_close(socket_error(errno, "sendmsg"));
+      fail(socket_error(errno, "sendmsg"));
       return;
     }
     buffer_.consume(static_cast<std::size_t>(n));
     if (static_cast<std::size_t>(n) < offered) break;  // the socket buffer is full
   }
-  maybe_resume_protocol();
+  maybe_resume_protocol(buffer_.size());
   if (buffer_.empty()) flushed();
   update_interest();
 }
 
-// The queue just emptied: finish a pending half-close or close.
+// The queue just emptied: finish a pending close or half-close.
 void EpollTransport::flushed() {
-  if (closing_) {
-    schedule_connection_lost();
-  } else if (eof_requested_ && !eof_sent_) {
+  if (lost()) return;
+  if (closing()) {
+    lose(nullptr);
+  } else if (eof_requested() && !eof_sent_) {
     eof_sent_ = true;
     ::shutdown(fd_, SHUT_WR);
   }
 }
 
-void EpollTransport::maybe_pause_protocol() {
-  if (protocol_paused_ || buffer_.size() <= high_water_) return;
-  protocol_paused_ = true;
-  if (!protocol_) return;
-  try {
-    protocol_->pause_writing();
-  } catch (...) {
-    protocol_failed("pause_writing");
-  }
-}
-
-void EpollTransport::maybe_resume_protocol() {
-  if (!protocol_paused_ || buffer_.size() > low_water_) return;
-  protocol_paused_ = false;
-  if (!protocol_) return;
-  try {
-    protocol_->resume_writing();
-  } catch (...) {
-    protocol_failed("resume_writing");
-  }
-}
-
-void EpollTransport::set_write_buffer_limits(std::size_t high, std::size_t low) {
-  if (low > high) throw ValueError("set_write_buffer_limits: high must be >= low");
-  high_water_ = high;
-  low_water_ = low;
-  maybe_pause_protocol();
-  maybe_resume_protocol();
-}
-
-void EpollTransport::write_eof() {
-  if (closing_ || eof_requested_) return;
-  eof_requested_ = true;
+void EpollTransport::io_write_eof() {
   if (buffer_.empty()) flushed();
 }
 
 // ---------------------------------------------------------------- reading
 
 void EpollTransport::read_ready() {
-  if (!protocol_) {  // detached: stop reading until someone listens
+  if (!protocol()) {  // detached: stop reading until someone listens
     update_interest();
     return;
   }
@@ -146,44 +113,23 @@ void EpollTransport::read_ready() {
     n = ::read(fd_, data, EpollBackend::kReadBufferSize);
   } while (n < 0 && errno == EINTR);
   if (n < 0) {
-    if (!would_block(errno)) force_close(socket_error(errno, "read"));
+    if (!would_block(errno)) fail(socket_error(errno, "read"));
     return;
   }
   if (n == 0) {
     eof_received_ = true;
     update_interest();
-    bool keep_open = false;
-    try {
-      keep_open = protocol_ && protocol_->eof_received();
-    } catch (...) {
-      protocol_failed("eof_received");
-      return;
-    }
-    if (!keep_open) close();
+    deliver_eof();
     return;
   }
-  try {
-    protocol_->data_received(std::string_view(data, static_cast<std::size_t>(n)));
-  } catch (...) {
-    protocol_failed("data_received");
-  }
-}
-
-void EpollTransport::pause_reading() {
-  reading_paused_ = true;
-  update_interest();
-}
-
-void EpollTransport::resume_reading() {
-  reading_paused_ = false;
-  update_interest();
+  deliver_data(std::string_view(data, static_cast<std::size_t>(n)));
 }
 
 // ---------------------------------------------------------------- events
 
 void EpollTransport::on_io(std::uint32_t events) {
-  // No keep-alive copy needed: only call_connection_lost (run from the
-  // ready queue, never from here) or backend_gone drops keep_alive_.
+  // No keep-alive copy needed: only the loss delivery (run from the ready
+  // queue, never from here) or backend_gone lets go of this transport.
   if ((interest_ & EPOLLIN) && (events & (EPOLLIN | EPOLLHUP | EPOLLERR))) read_ready();
   if ((interest_ & EPOLLOUT) && (events & (EPOLLOUT | EPOLLHUP | EPOLLERR))) write_ready();
 }
@@ -191,7 +137,7 @@ void EpollTransport::on_io(std::uint32_t events) {
 void EpollTransport::update_interest() {
   if (fd_ < 0) return;
   std::uint32_t want = 0;
-  if (protocol_ && !closing_ && !reading_paused_ && !eof_received_) want |= EPOLLIN;
+  if (protocol() && !closing() && !reading_paused() && !eof_received_) want |= EPOLLIN;
   if (!buffer_.empty()) want |= EPOLLOUT;
   if (want == interest_) return;
   backend_->set_interest(fd_, this, interest_, want);
@@ -200,44 +146,14 @@ void EpollTransport::update_interest() {
 
 // ---------------------------------------------------------------- closing
 
-void EpollTransport::close() {
-  if (closing_) return;
-  closing_ = true;
+void EpollTransport::io_close() {
   update_interest();  // stop reading
-  if (buffer_.empty()) schedule_connection_lost();
+  if (buffer_.empty()) lose(nullptr);
 }
 
-void EpollTransport::abort() {
-  reset_on_close_ = true;
-  force_close(nullptr);
-}
-
-void EpollTransport::force_close(std::exception_ptr error) {
-  if (lost_) return;
+void EpollTransport::io_abort(bool reset) {
+  reset_on_close_ = reset;
   buffer_.clear();
-  closing_ = true;
-  loss_error_ = std::move(error);
-  update_interest();
-  schedule_connection_lost();
-}
-
-void EpollTransport::schedule_connection_lost() {
-  if (lost_) return;
-  lost_ = true;
-  if (backend_) backend_->loop().call_soon(&lost_node_);
-}
-
-void EpollTransport::call_connection_lost() {
-  close_fd();
-  std::shared_ptr<EpollTransport> keep = std::move(keep_alive_);  // may be the last reference
-  Protocol* protocol = std::exchange(protocol_, nullptr);
-  if (!protocol) return;  // delivered when a protocol is attached, if ever
-  loss_delivered_ = true;
-  try {
-    protocol->connection_lost(loss_error_);
-  } catch (...) {
-    std::fprintf(stderr, "detio: exception in Protocol::connection_lost\n");
-  }
 }
 
 void EpollTransport::close_fd() noexcept {
@@ -256,40 +172,13 @@ void EpollTransport::close_fd() noexcept {
 }
 
 void EpollTransport::backend_gone() noexcept {
-  closing_ = true;
-  lost_ = true;
   buffer_.clear();
-  lost_node_.unlink();
   close_fd();
   backend_ = nullptr;
-  protocol_ = nullptr;
-  std::shared_ptr<EpollTransport> keep = std::move(keep_alive_);
+  abandon();  // may free this
 }
 
-void EpollTransport::protocol_failed(const char* callback) {
-  // asyncio: "Fatal error: protocol.<callback>() call failed."; close.
-  try {
-    throw;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "detio: Protocol::%s failed: %s\n", callback, e.what());
-  } catch (...) {
-    std::fprintf(stderr, "detio: Protocol::%s failed\n", callback);
-  }
-  force_close(std::current_exception());
-}
-
-// ---------------------------------------------------------------- protocol
-
-void EpollTransport::set_protocol(Protocol& protocol) {
-  protocol_ = &protocol;
-  protocol.connection_made(*this);
-  if (lost_ && !loss_delivered_ && !lost_node_.linked() && backend_) {
-    // Lost before anyone listened: deliver it now, from the loop.
-    keep_alive_ = shared_from_this();
-    backend_->loop().call_soon(&lost_node_);
-  }
-  update_interest();
-}
+// ---------------------------------------------------------------- names
 
 std::optional<SocketAddress> EpollTransport::peername() const {
   if (!peername_ && fd_ >= 0) {

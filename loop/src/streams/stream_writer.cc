@@ -35,7 +35,6 @@ std::optional<SocketAddress> StreamWriter::get_extra_info(std::string_view name)
 }
 
 void StreamWriter::set_write_buffer_limits(std::size_t high, std::size_t low) {
-  if (low > high) throw ValueError("set_write_buffer_limits: low must be <= high");
   state_->transport()->set_write_buffer_limits(high, low);
 }
 

@@ -17,6 +17,7 @@
 #include <sys/epoll.h>
 
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -58,15 +59,13 @@ class EpollBackend final : public Network {
 
   LoopCore& loop() noexcept { return loop_; }
 
-  // Drives the loop until `main` is done. If it can never finish, frees
-  // every task and throws RuntimeError.
-  void drive(const TaskHandleBase& main);
-  // Cancels the tasks still pending, lets them finish, frees every frame.
-  void finish();
-
-  // The backend verb: wait for I/O until `deadline` (not at all if it has
-  // passed), dispatch the events, and move the clock.
+  // --- LoopBackend (detio/internal/run_main.h) ---
+  // Waits for I/O until `deadline` (not at all if it has passed),
+  // dispatches the events, and moves the clock.
   bool poll(LoopCore& loop, std::optional<TimePoint> deadline);
+  bool out_of_budget() const noexcept { return false; }
+  // RuntimeError: nothing can ever wake main again.
+  std::exception_ptr cannot_finish(const TaskHandleBase& main, bool hung) const;
 
   // --- fd registration, for transports, listeners and connects ---
   // Changes fd's epoll mask from `from` to `to` (0 means unregistered).

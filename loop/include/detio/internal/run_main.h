@@ -1,18 +1,36 @@
-// The backend-neutral body of `run(main)` (asyncio.run): spawn main, drive
-// the loop until it finishes, cancel what is left and let it unwind, then
-// free every frame. A Backend provides one verb:
+// The backend-neutral body of `run(main)` (asyncio.run), written once for
+// both backends: drive the loop until main finishes, cancel what is left and
+// let it unwind, then free every frame. A backend (the LoopBackend concept)
+// owns a LoopCore and provides:
 //   bool poll(LoopCore&, std::optional<TimePoint> deadline)
-// called on every iteration; it waits for I/O until the deadline (not at
-// all when work is ready: the deadline is then now()) and returns false if
-// no event can ever arrive again.
+//     called on every iteration: wait for I/O until the deadline (not at all
+//     when work is ready: the deadline is then now()); false if no event
+//     can ever arrive again;
+//   bool out_of_budget()
+//     true to stop driving although main is unfinished (a hang);
+//   std::exception_ptr cannot_finish(const TaskHandleBase& main, bool hung)
+//     the error for a main that can never finish (hung: out of budget),
+//     built while its tasks are still alive to be named.
 #pragma once
 
+#include <concepts>
+#include <exception>
+#include <optional>
 #include <vector>
 
 #include "detio/internal/loop_core.h"
 #include "detio/task_handle.h"
 
 namespace detio::internal {
+
+template <class B>
+concept LoopBackend = requires(B& backend, const B& const_backend, LoopCore& loop, std::optional<TimePoint> deadline,
+                               const TaskHandleBase& main) {
+  { backend.loop() } -> std::same_as<LoopCore&>;
+  { backend.poll(loop, deadline) } -> std::same_as<bool>;
+  { const_backend.out_of_budget() } -> std::same_as<bool>;
+  { backend.cannot_finish(main, true) } -> std::same_as<std::exception_ptr>;
+};
 
 template <class Backend, class Done>
 bool drive_until(LoopCore& loop, Backend& backend, Done&& done) {
@@ -30,10 +48,24 @@ bool drive_until(LoopCore& loop, Backend& backend, Done&& done) {
   return true;
 }
 
+// Drives the loop until `main` is done. If it can never finish (or the
+// backend's budget runs out), frees every task and throws the backend's
+// error.
+template <LoopBackend Backend>
+void drive(Backend& backend, const TaskHandleBase& main) {
+  LoopCore& loop = backend.loop();
+  const bool stopped = drive_until(loop, backend, [&] { return main.done() || backend.out_of_budget(); });
+  if (main.done()) return;
+  std::exception_ptr error = backend.cannot_finish(main, /*hung=*/stopped);
+  loop.shutdown();
+  std::rethrow_exception(error);
+}
+
 // asyncio.run's _cancel_all_tasks: cancel every live task and run until
 // they are all done (or nothing can move any more).
-template <class Backend>
-void cancel_remaining_tasks(LoopCore& loop, Backend& backend) {
+template <LoopBackend Backend>
+void cancel_remaining_tasks(Backend& backend) {
+  LoopCore& loop = backend.loop();
   std::vector<TaskHandleBase> pending;
   loop.tasks().for_each([&](TaskRegistryEntry* e) { pending.emplace_back(e->task); });
   if (pending.empty()) return;
@@ -43,6 +75,14 @@ void cancel_remaining_tasks(LoopCore& loop, Backend& backend) {
     while (first_pending < pending.size() && pending[first_pending].done()) ++first_pending;
     return first_pending == pending.size();
   });
+}
+
+// The end of asyncio.run: cancel the tasks still pending, let them finish,
+// free every frame.
+template <LoopBackend Backend>
+void finish(Backend& backend) {
+  cancel_remaining_tasks(backend);
+  backend.loop().shutdown();
 }
 
 }  // namespace detio::internal

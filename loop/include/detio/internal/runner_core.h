@@ -5,9 +5,8 @@
 // lets it finish, frees every frame and then the backend itself, as the end
 // of asyncio.run does (so a simulation's trace hash is final after close).
 //
-// Backend provides: a nested `Active` guard that makes it the running loop,
-// drive(main) (drive until main is done; on a loop that can never finish it
-// frees every task and throws), and finish() (cancel the rest, free all).
+// Backend is a LoopBackend (run_main.h) with a nested `Active` guard that
+// makes it the running loop.
 #pragma once
 
 #include <exception>
@@ -18,11 +17,12 @@
 #include "absl/cleanup/cleanup.h"
 #include "detio/errors.h"
 #include "detio/internal/loop_core.h"
+#include "detio/internal/run_main.h"
 #include "detio/task_handle.h"
 
 namespace detio::internal {
 
-template <class Backend>
+template <LoopBackend Backend>
 class RunnerCore {
  public:
   template <class... Args>
@@ -44,7 +44,7 @@ class RunnerCore {
       absl::Cleanup not_running = [this] { running_ = false; };
       handle = create_task(std::move(main));
       try {
-        backend_->drive(handle);
+        drive(*backend_, handle);
       } catch (...) {
         stuck = std::current_exception();
       }
@@ -65,7 +65,7 @@ class RunnerCore {
     if (!backend_) return;
     {
       typename Backend::Active active(*backend_);
-      backend_->finish();
+      finish(*backend_);
     }
     backend_.reset();
   }

@@ -110,15 +110,13 @@ class Simulation {
     Simulation* previous_;
   };
 
-  // Drives the loop until `main` is done. If main can never finish (or
-  // overruns Options::budget), frees every task and throws DeadlockError
-  // (HangError).
-  void drive(const TaskHandleBase& main);
-  // Cancels the tasks still pending, lets them finish, frees every frame.
-  void finish();
-
-  // The virtual-time backend verb (see detio/internal/run_main.h).
+  // --- LoopBackend (detio/internal/run_main.h) ---
+  // Jumps to the deadline; false when there is none (nothing can happen).
   bool poll(detio::internal::LoopCore& loop, std::optional<TimePoint> deadline);
+  // Options::budget is spent.
+  bool out_of_budget() const;
+  // DeadlockError (HangError if hung) naming the blocked tasks.
+  std::exception_ptr cannot_finish(const TaskHandleBase& main, bool hung);
 
  private:
   struct Streams;

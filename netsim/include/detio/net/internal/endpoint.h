@@ -1,22 +1,21 @@
-// One end of a simulated TCP connection: the Transport the streams use.
+// One end of a simulated TCP connection: the Transport the streams use. The
+// protocol, flow control and the end of the connection are TransportBase's;
+// this moves the bytes as packets.
 //
 // Sending: write() appends to the transport's buffer; bytes move onto the
 // wire (as Packets in this end's outgoing queue) only while the peer's
 // receive window has room. The window reopens when the peer hands bytes to
 // its protocol (an ACK travels back), so a peer that pause_reading()s stops
-// the sender: its buffer grows past the high watermark and pause_writing()
-// is called (inline from write(), as asyncio does); resume_writing() comes
-// from the loop when the buffer drains to the low watermark.
+// the sender: its buffer grows past the high watermark.
 //
-// Receiving: packets arrive from the peer's queue on a loop timer. Bytes,
-// EOF and the loss are handed to the protocol at once, or kept while reading
-// is paused or no protocol is attached, and delivered later from the loop.
+// Receiving: packets arrive from the peer's queue on a loop timer. Bytes
+// and EOF are handed to the protocol at once, or kept while reading is
+// paused or no protocol is attached, and delivered later from the loop.
 //
 // Closing: close() flushes, sends FIN, then reports connection_lost(nullptr)
 // (with RST instead of FIN if unread bytes were left, as Linux does);
 // abort() drops the buffer and sends RST. An incoming RST ends the
-// connection with ConnectionResetError. Once lost, or once the network is
-// gone, every call is a no-op.
+// connection with ConnectionResetError.
 #pragma once
 
 #include <cstddef>
@@ -29,6 +28,7 @@
 
 #include "detio/internal/ready_node.h"
 #include "detio/internal/timer_heap.h"
+#include "detio/internal/transport_base.h"
 #include "detio/net/internal/host.h"
 #include "detio/net/internal/packet.h"
 #include "detio/transport.h"
@@ -39,7 +39,7 @@ class SimNetwork;
 struct Connection;
 class ConnectWait;
 
-class SimEndpoint final : public Transport, public std::enable_shared_from_this<SimEndpoint> {
+class SimEndpoint final : public detio::internal::TransportBase {
  public:
   enum class Phase : std::uint8_t { kAwaitSyn, kSynSent, kEstablished, kClosed };
 
@@ -49,29 +49,22 @@ class SimEndpoint final : public Transport, public std::enable_shared_from_this<
   // --- Transport ---
   void write(std::string_view data) override;
   bool can_write_eof() const override { return true; }
-  void write_eof() override;
-  void close() override;
-  void abort() override;
-  bool is_closing() const override { return closing_ || lost_ || !net_; }
-  void pause_reading() override;
-  void resume_reading() override;
   std::size_t get_write_buffer_size() const override { return send_size_; }
-  void set_write_buffer_limits(std::size_t high, std::size_t low) override;
   std::optional<SocketAddress> peername() const override { return remote_; }
   std::optional<SocketAddress> sockname() const override { return local_; }
-  void set_protocol(Protocol& protocol) override;
-  void detach_protocol() override;
 
   // --- used by the network ---
   std::uint64_t conn_id() const noexcept { return conn_id_; }
   int side() const noexcept { return side_; }
   HostId host() const noexcept { return host_; }
-  NodeId node() const noexcept { return node_; }
-  void set_node(NodeId node) noexcept { node_ = node; }
+  // The node the socket belongs to (kNoNode: a server end not accepted yet).
+  NodeId node() const noexcept { return owner(); }
+  void set_node(NodeId node) noexcept { set_owner(node); }
   void set_addresses(SocketAddress local, SocketAddress remote);
   SimEndpoint* peer() const noexcept;
   Phase phase() const noexcept { return phase_; }
-  bool lost() const noexcept { return lost_; }
+  void set_established() noexcept { phase_ = Phase::kEstablished; }
+  using TransportBase::lost;
   bool stalled() const noexcept { return stalled_; }
   std::size_t bytes_in_flight() const noexcept { return window_used_; }
   std::size_t receive_buffer_size() const noexcept { return recv_buf_.size(); }
@@ -85,9 +78,12 @@ class SimEndpoint final : public Transport, public std::enable_shared_from_this<
   // The connecting task gave up (cancelled, killed): abort the half-open
   // socket (RST if a SYN went out).
   void abandon_connect();
+  // Server side: nobody accepts the SYN; answer with RST.
+  void refuse(std::string reason);
   // Appends a packet to the outgoing queue (arrival already computed).
   void enqueue(Packet packet);
   std::deque<Packet>& outgoing() noexcept { return out_; }
+  const std::deque<Packet>& outgoing() const noexcept { return out_; }
   TimePoint last_arrival() const noexcept { return last_arrival_; }
   void set_last_arrival(TimePoint t) noexcept { last_arrival_ = t; }
   // Re-arms delivery after a change of arrival times.
@@ -103,7 +99,13 @@ class SimEndpoint final : public Transport, public std::enable_shared_from_this<
   void detach() noexcept;
 
  private:
-  friend class SimNetwork;
+  // --- TransportBase ---
+  void io_write_eof() override;
+  void io_close() override;
+  void io_abort(bool reset) override;
+  void io_reading_changed() override;
+  void io_lost() override;
+  void io_protocol_gone() override;
 
   void on_deliver_timer();
   void on_syn_timer();
@@ -112,12 +114,11 @@ class SimEndpoint final : public Transport, public std::enable_shared_from_this<
   void fail_connect(std::exception_ptr error);
   void pump();
   void send_control(Packet::Kind kind, std::string detail = "");
-  void deliver_data(std::string data);
-  void deliver_eof();
-  void lose(std::exception_ptr error);
+  void send_reset(std::string detail);
+  void hand_over_data(std::string data);
+  void hand_over_eof();
+  bool delivery_pending() const noexcept;
   void schedule_flush();
-  void maybe_pause_protocol();
-  void maybe_resume_protocol();
   std::string take_send_bytes(std::size_t n);
   void clear_send_buffer() noexcept;
 
@@ -126,10 +127,8 @@ class SimEndpoint final : public Transport, public std::enable_shared_from_this<
   std::uint64_t conn_id_;
   int side_;
   HostId host_;
-  NodeId node_;
   SocketAddress local_;
   SocketAddress remote_;
-  Protocol* protocol_ = nullptr;
   Phase phase_;
 
   // send side
@@ -137,27 +136,19 @@ class SimEndpoint final : public Transport, public std::enable_shared_from_this<
   std::size_t send_front_offset_ = 0;
   std::size_t send_size_ = 0;
   std::size_t window_used_ = 0;
-  std::size_t high_water_ = 64 * 1024;
-  std::size_t low_water_ = 16 * 1024;
-  bool write_paused_ = false;
   bool write_shut_ = false;  // write_eof/close: FIN after the buffer
   bool fin_sent_ = false;    // FIN or RST queued: nothing more to send
   bool rst_sent_ = false;
-  bool closing_ = false;     // close() or abort() by the owner
 
   // receive side
   std::string recv_buf_;
-  bool reading_paused_ = false;
   bool unread_ = false;  // bytes arrived after close(): RST, not FIN
   bool eof_received_ = false;
   bool eof_delivered_ = false;
 
   // the end
-  bool lost_ = false;
-  bool lost_delivered_ = false;
   bool released_ = false;  // no owner will ever attach a protocol
   bool dead_ = false;
-  std::exception_ptr lost_error_;
 
   // outgoing packets and their delivery timer
   std::deque<Packet> out_;
