@@ -229,9 +229,12 @@ TEST(ToThread, CancellingTheAwaitAbandonsTheResultButNotTheCall) {
   EXPECT_TRUE(call_finished);
 }
 
+// The worker blocks until the loop has ticked 10 times (or gives up after
+// 30 s), so the test depends on no timing: a loop that stopped serving while
+// the worker blocks never ticks and fails it, however fast the machine.
 TEST(ToThread, TheLoopKeepsServingWhileAWorkerBlocks) {
+  std::atomic<int> ticks{0};
   detio::run([&]() -> Task<void> {
-    int ticks = 0;
     auto tick = [&]() -> Task<void> {
       while (true) {
         co_await detio::sleep(1ms);
@@ -239,10 +242,15 @@ TEST(ToThread, TheLoopKeepsServingWhileAWorkerBlocks) {
       }
     };
     auto ticker = detio::create_task(tick());
-    co_await detio::to_thread([] { std::this_thread::sleep_for(50ms); });
-    EXPECT_GE(ticks, 10);
+    const bool saw_ticks = co_await detio::to_thread([&] {
+      const auto give_up = std::chrono::steady_clock::now() + 30s;
+      while (ticks.load() < 10 && std::chrono::steady_clock::now() < give_up) std::this_thread::sleep_for(1ms);
+      return ticks.load() >= 10;
+    });
+    EXPECT_TRUE(saw_ticks);
     ticker.cancel();
   }());
+  EXPECT_GE(ticks.load(), 10);
 }
 
 }  // namespace
