@@ -333,7 +333,9 @@ void TransportTest::expect_fatal_protocol_error(const std::string& callback) {
   EXPECT_EQ(server.losses, 1);
   EXPECT_EQ(server.loss, "ValueError");
   EXPECT_EQ(server.events.back(), "lost:ValueError");
-  if (callback == "data_received") EXPECT_EQ(server.data, "hi");
+  if (callback == "data_received") {
+    EXPECT_EQ(server.data, "hi");
+  }
   EXPECT_EQ(client.events, (std::vector<std::string>{"made", "eof", "lost:ok"}));
 }
 
