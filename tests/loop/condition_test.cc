@@ -298,4 +298,50 @@ TEST(Condition, MainWaitingForANotifyThatNeverComesIsADeadlock) {
   }
 }
 
+TEST(Condition, WaitReturnsTrue) {
+  run([]() -> Task<void> {
+    detio::Condition cond;
+    auto waiter = spawn([&]() -> Task<bool> {
+      auto guard = co_await cond.scoped();
+      co_return co_await cond.wait();
+    });
+    co_await detio::sleep(1ms);
+    {
+      auto guard = co_await cond.scoped();
+      cond.notify();
+    }
+    EXPECT_TRUE(co_await waiter);
+  });
+}
+
+// asyncio's wait_for returns the predicate's value: here the last count
+// seen and a pointer, not merely "true".
+TEST(Condition, WaitForReturnsThePredicatesValue) {
+  run([]() -> Task<void> {
+    detio::Condition cond;
+    int items = 0;
+    std::string message;
+    auto count_waiter = spawn([&]() -> Task<int> {
+      auto guard = co_await cond.scoped();
+      co_return co_await cond.wait_for([&] { return items >= 2 ? items : 0; });
+    });
+    auto pointer_waiter = spawn([&]() -> Task<const std::string*> {
+      auto guard = co_await cond.scoped();
+      co_return co_await cond.wait_for([&]() -> const std::string* { return message.empty() ? nullptr : &message; });
+    });
+    for (int i = 0; i < 3; ++i) {
+      co_await detio::sleep(1ms);
+      auto guard = co_await cond.scoped();
+      ++items;
+      if (i == 2) message = "ready";
+      cond.notify_all();
+    }
+    EXPECT_EQ(co_await count_waiter, 2);
+    EXPECT_EQ(co_await pointer_waiter, &message);
+    auto guard = co_await cond.scoped();
+    const bool already = co_await cond.wait_for([] { return true; });
+    EXPECT_TRUE(already);
+  });
+}
+
 }  // namespace

@@ -197,4 +197,17 @@ TEST(Event, MainWaitingOnAnEventNobodySetsIsADeadlock) {
   }
 }
 
+TEST(Event, WaitReturnsTrueAtOnceAndAfterWaiting) {
+  run([]() -> Task<void> {
+    detio::Event e;
+    auto waiter = spawn([&]() -> Task<bool> { co_return co_await e.wait(); });
+    co_await detio::sleep(1ms);
+    EXPECT_FALSE(waiter.done());
+    e.set();
+    EXPECT_TRUE(co_await waiter);
+    const bool at_once = co_await e.wait();
+    EXPECT_TRUE(at_once);
+  });
+}
+
 }  // namespace

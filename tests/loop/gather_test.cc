@@ -321,10 +321,10 @@ TEST(GatherSettledTest, CancellingItStillRaisesCancelledError) {
     co_await detio::sleep(0ms);
     co_await detio::sleep(0ms);
     g.cancel("m");
-    // CPython's message is the last child's ("m" here); only the type matters.
+    // CPython's message is the last child's (in argument order): "m".
     log.push_back(at(co_await outcome(g)));
   }());
-  EXPECT_THAT(log, ElementsAre("z start@0", "x2 swallowed", "z cancelled(m)@0", StartsWith("CancelledError(")));
+  EXPECT_THAT(log, ElementsAre("z start@0", "x2 swallowed", "z cancelled(m)@0", "CancelledError(m)@0"));
 }
 
 TEST(GatherSettledTest, VoidChildren) {
@@ -340,6 +340,57 @@ TEST(GatherSettledTest, VoidChildren) {
     EXPECT_TRUE(results.at(0).ok());
     EXPECT_EQ(describe(results.at(1).error()), "ValueError(bad)");
   }());
+}
+
+// The message comes from the last child in argument order: none when that
+// child swallowed the cancel, even if an earlier one was cancelled with it.
+TEST(GatherSettledTest, CancelMessageIsTheLastChildsAsInCPython) {
+  Log log;
+  detio::sim::run([&]() -> Task<void> {
+    std::vector<Task<int>> tasks;
+    tasks.push_back(sleeper(log, "z", 10ms));
+    tasks.push_back(swallower(log, "x2"));
+    auto g = detio::create_task(detio::gather_settled(std::move(tasks)));
+    co_await detio::sleep(0ms);
+    co_await detio::sleep(0ms);
+    g.cancel("m");
+    log.push_back(co_await outcome(g));
+  }());
+  EXPECT_THAT(log, ElementsAre("z start@0", "z cancelled(m)@0", "x2 swallowed", "CancelledError()"));
+}
+
+TEST(GatherSettledTest, VariadicMixesTypesTasksHandlesAndFutures) {
+  Log log;
+  detio::sim::run([&]() -> Task<void> {
+    detio::Future<std::string> future;
+    auto handle = detio::create_task(failer(log, "f", 20ms));
+    detio::call_later(5ms, [future]() mutable { future.set_result("text"); });
+    auto [number, failed, text, nothing] =
+        co_await detio::gather_settled(sleeper(log, "a", 10ms, 3), handle, future, detio::sleep(1ms));
+    EXPECT_EQ(ms(), 20);
+    EXPECT_EQ(number.value(), 3);
+    EXPECT_EQ(describe(failed.error()), "runtime_error(f)");
+    EXPECT_EQ(text.value(), "text");
+    EXPECT_TRUE(nothing.ok());
+    static_assert(std::is_same_v<decltype(nothing), detio::Outcome<void>>);
+
+    detio::Future<int> cancelled;
+    cancelled.cancel("gone");
+    auto [only] = co_await detio::gather_settled(cancelled);
+    EXPECT_EQ(describe(only.error()), "CancelledError(gone)");
+  }());
+}
+
+TEST(GatherSettledTest, VariadicCancelCancelsEveryChild) {
+  Log log;
+  detio::sim::run([&]() -> Task<void> {
+    auto g = detio::create_task(detio::gather_settled(sleeper(log, "a", 1s), sleeper(log, "b", 1s)));
+    co_await detio::sleep(1ms);
+    g.cancel("stop");
+    log.push_back(co_await outcome(g));
+  }());
+  EXPECT_THAT(log, ElementsAre("a start@0", "b start@0", "a cancelled(stop)@1", "b cancelled(stop)@1",
+                               "CancelledError(stop)"));
 }
 
 }  // namespace

@@ -408,4 +408,19 @@ TEST(Lock, MainBlockedOnALockNobodyReleasesIsADeadlock) {
   }
 }
 
+TEST(Lock, AcquireReturnsTrueAtOnceAndAfterWaiting) {
+  run([]() -> Task<void> {
+    detio::Lock lock;
+    const bool at_once = co_await lock.acquire();
+    EXPECT_TRUE(at_once);
+    auto waiter = spawn([&]() -> Task<bool> { co_return co_await lock.acquire(); });
+    co_await detio::sleep(1ms);
+    EXPECT_FALSE(waiter.done());
+    lock.release();
+    EXPECT_TRUE(co_await waiter);
+    EXPECT_TRUE(lock.locked());
+    lock.release();
+  });
+}
+
 }  // namespace

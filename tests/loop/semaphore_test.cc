@@ -358,4 +358,19 @@ TEST(Semaphore, MainBlockedOnAnEmptySemaphoreIsADeadlock) {
   }
 }
 
+TEST(Semaphore, AcquireReturnsTrueAtOnceAndAfterWaiting) {
+  run([]() -> Task<void> {
+    detio::Semaphore sem(1);
+    const bool at_once = co_await sem.acquire();
+    EXPECT_TRUE(at_once);
+    auto waiter = spawn([&]() -> Task<bool> { co_return co_await sem.acquire(); });
+    co_await detio::sleep(1ms);
+    EXPECT_FALSE(waiter.done());
+    sem.release();
+    EXPECT_TRUE(co_await waiter);
+    EXPECT_EQ(sem.value(), 0);
+    sem.release();
+  });
+}
+
 }  // namespace

@@ -16,6 +16,7 @@ using ::testing::IsEmpty;
 using detio::ReturnWhen;
 using detio::Task;
 using detio::TaskHandle;
+using detio::AnyFuture;
 
 // NOTE: `{.return_when = ...}` alone trips g++'s -Wmissing-field-initializers
 // (WaitOptions::timeout has no default member initializer), so these tests
@@ -180,6 +181,60 @@ TEST(WaitTest, CancellingTheWaiterLeavesTheTasksAlone) {
   }());
 }
 
+TEST(WaitTest, OverFuturesWithATimeout) {
+  detio::sim::run([&]() -> Task<void> {
+    std::vector<detio::Future<int>> fs(3);
+    detio::call_later(10ms, [f = fs[1]]() mutable { f.set_result(1); });
+    detio::call_later(15ms, [f = fs[2]]() mutable { f.set_exception(std::make_exception_ptr(detio::ValueError("x"))); });
+    auto r = co_await detio::wait(fs, {.timeout = 20ms, .return_when = ReturnWhen::kAllCompleted});
+    EXPECT_EQ(ms(), 20);
+    EXPECT_EQ(r.done.size(), 2u);
+    EXPECT_TRUE(r.done.at(0) == fs[1]);
+    EXPECT_TRUE(r.done.at(1) == fs[2]);
+    EXPECT_EQ(r.pending.size(), 1u);
+    EXPECT_TRUE(r.pending.at(0) == fs[0]);
+    EXPECT_FALSE(fs[0].cancelled());  // wait never cancels
+    auto first_failure = co_await detio::wait(fs, {.timeout = {}, .return_when = ReturnWhen::kFirstException});
+    EXPECT_EQ(first_failure.done.size(), 2u);  // fs[2] had already failed
+    fs[0].cancel();
+  }());
+}
+
+TEST(WaitTest, OverAMixedSetOfTasksAndFuturesOfDifferentTypes) {
+  Log log;
+  detio::sim::run([&]() -> Task<void> {
+    detio::Future<std::string> text;
+    auto number = detio::create_task(sleeper(log, "n", 10ms, 5));
+    auto nothing = detio::create_task(detio::sleep(30ms));
+    detio::call_later(20ms, [text]() mutable { text.set_result("t"); });
+    std::vector<detio::AnyFuture> all{number, text, nothing};
+    auto first = co_await detio::wait(all, {.timeout = {}, .return_when = ReturnWhen::kFirstCompleted});
+    EXPECT_EQ(ms(), 10);
+    EXPECT_EQ(first.done.size(), 1u);
+    EXPECT_TRUE(first.done.at(0) == number);
+    EXPECT_TRUE(first.done.at(0).is_task());
+    EXPECT_EQ(first.done.at(0).exception(), nullptr);
+    EXPECT_EQ(outcome_of_call([&] { first.pending.at(0).exception(); }), "InvalidStateError");
+    auto rest = co_await detio::wait(first.pending);
+    EXPECT_EQ(ms(), 30);
+    EXPECT_EQ(rest.done.size(), 2u);
+    EXPECT_EQ(text.result(), "t");
+
+    // Handles of different result types, as all_tasks() returns them.
+    auto a = detio::create_task(sleeper(log, "a", 5ms, std::string("s")));
+    auto b = detio::create_task(sleeper(log, "b", 1s, 2));
+    auto handles = co_await detio::wait(std::vector<detio::TaskHandleBase>{a, b},
+                                        {.timeout = {}, .return_when = ReturnWhen::kFirstCompleted});
+    EXPECT_EQ(handles.done.size(), 1u);
+    EXPECT_TRUE(handles.done.at(0) == a);
+    b.cancel();
+    AnyFuture cancelled = b;
+    co_await outcome(b);
+    EXPECT_EQ(outcome_of_call([&] { cancelled.exception(); }), "CancelledError()");
+    EXPECT_EQ(co_await outcome(detio::wait(std::vector<detio::Future<int>>{})), "ValueError(detio::wait: the set of tasks is empty)");
+  }());
+}
+
 // --------------------------------------------------------- as_completed
 
 TEST(AsCompletedTest, YieldsResultsInCompletionOrder) {
@@ -292,6 +347,39 @@ TEST(AsCompletedTest, AGetterCancelledAfterBeingWokenPassesTheResultOn) {
     EXPECT_EQ(co_await outcome(g1), "CancelledError()");
     EXPECT_EQ(co_await g2, 10);
     EXPECT_EQ(ms(), 10);
+  }());
+}
+
+TEST(AsCompletedTest, OverFuturesYieldsTheirResults) {
+  detio::sim::run([&]() -> Task<void> {
+    std::vector<detio::Future<int>> fs(3);
+    const detio::Duration delays[] = {30ms, 10ms, 20ms};
+    for (int i = 0; i < 3; ++i) detio::call_later(delays[i], [f = fs[i], i]() mutable { f.set_result(i); });
+    std::vector<std::string> got;
+    for (auto next : detio::as_completed(fs, 25ms)) got.push_back(at(co_await outcome(std::move(next))));
+    EXPECT_THAT(got, ElementsAre("ok@10", "ok@20", "TimeoutError@25"));
+    EXPECT_FALSE(fs[0].done());
+    fs[0].cancel();
+  }());
+}
+
+// A mixed set yields the handles themselves, in completion order, failed
+// ones included (their exception is read from the handle).
+TEST(AsCompletedTest, OverAMixedSetYieldsTheFinishedHandles) {
+  Log log;
+  detio::sim::run([&]() -> Task<void> {
+    detio::Future<std::string> text;
+    detio::call_later(20ms, [text]() mutable { text.set_result("t"); });
+    auto failing = detio::create_task(failer(log, "f", 10ms));
+    auto number = detio::create_task(sleeper(log, "n", 30ms, 1));
+    std::vector<std::string> order;
+    for (auto next : detio::as_completed(std::vector<detio::AnyFuture>{number, text, failing})) {
+      detio::AnyFuture f = co_await std::move(next);
+      order.push_back(f == failing ? "failing:" + describe(f.exception())
+                      : f == text  ? "text:" + text.result()
+                                   : "number:" + std::to_string(number.result()));
+    }
+    EXPECT_THAT(order, ElementsAre("failing:runtime_error(f)", "text:t", "number:1"));
   }());
 }
 

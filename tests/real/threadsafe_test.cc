@@ -1,8 +1,9 @@
 // Threads and the real loop: call_soon_threadsafe and
 // run_coroutine_threadsafe from other threads (the eventfd wakes a loop
 // blocked in epoll_wait), LoopHandle after the loop ended, to_thread on the
-// bounded worker pool (parallel, bounded, cancellable), and the simulator
-// refusing threads. Run under TSan in CI (the "tsan" preset).
+// bounded worker pool (parallel, bounded, cancellable), and blocking on the
+// loop's own thread refused. Run under TSan in CI (the "tsan" preset). The
+// simulator's side: tests/sim/sim_threadsafe_test.cc.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -84,11 +85,7 @@ TEST(CallSoonThreadsafe, AHandleOutlivingItsLoopThrowsEventLoopIsClosed) {
             "RuntimeError");
 }
 
-TEST(CallSoonThreadsafe, TheSimulatorHasNoLoopHandle) {
-  detio::sim::run([]() -> Task<void> {
-    EXPECT_THROW(detio::get_running_loop(), detio::RuntimeError);
-    co_return;
-  }());
+TEST(CallSoonThreadsafe, NoLoopOutsideRun) {
   EXPECT_THROW(detio::get_running_loop(), detio::RuntimeError);
 }
 
@@ -125,6 +122,18 @@ TEST(RunCoroutineThreadsafe, ReturnsTheResultToAnotherThread) {
   }());
   EXPECT_EQ(got, 42);
   EXPECT_EQ(error, "runtime_error(coroutine failed)");
+}
+
+// Blocking on the loop's own thread could never return: the loop would
+// have to run the coroutine meanwhile.
+TEST(RunCoroutineThreadsafe, BlockingOnTheLoopsOwnThreadThrowsInsteadOfHanging) {
+  detio::run([&]() -> Task<void> {
+    detio::ConcurrentFuture<int> f = detio::run_coroutine_threadsafe(slow_add(1, 2), detio::get_running_loop());
+    EXPECT_THROW(f.get(), detio::RuntimeError);
+    EXPECT_THROW(f.wait(), detio::RuntimeError);
+    while (!f.done()) co_await detio::sleep(1ms);
+    EXPECT_EQ(f.get(), 3);  // settled: nothing to wait for
+  }());
 }
 
 TEST(RunCoroutineThreadsafe, CancelFromTheOtherThreadCancelsTheTask) {

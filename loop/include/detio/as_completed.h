@@ -1,9 +1,14 @@
 // detio::as_completed(handles[, timeout]) (asyncio.as_completed): a range of
-// awaitables; the i-th one yields the result of the i-th task to finish (or
-// rethrows its exception). After the timeout, the remaining ones throw
-// TimeoutError.
+// awaitables; the i-th one yields the result of the i-th task or Future to
+// finish (or rethrows its exception). After the timeout, the remaining ones
+// throw TimeoutError.
 //
 //   for (auto next : detio::as_completed(handles)) int v = co_await next;
+//
+// A mixed set (a vector of TaskHandleBase or AnyFuture: tasks and Futures
+// of any result type) yields the handles themselves as they finish, as
+// 3.13's `async for t in as_completed(...)` does; their outcome is then
+// read from the handle (done, exception, or the typed handle's result).
 #pragma once
 
 #include <deque>
@@ -11,14 +16,18 @@
 #include <optional>
 #include <vector>
 
+#include "detio/any_future.h"
+#include "detio/future.h"
 #include "detio/task_handle.h"
 
 namespace detio {
 
-template <class T>
+// `T` is what each awaitable yields: the result type, or `Handle` itself
+// for untyped handles.
+template <class T, class Handle = TaskHandle<T>>
 class AsCompleted {
  public:
-  explicit AsCompleted(std::vector<TaskHandle<T>> handles, std::optional<Duration> timeout = std::nullopt)
+  explicit AsCompleted(std::vector<Handle> handles, std::optional<Duration> timeout = std::nullopt)
       : state_(std::make_shared<State>(std::move(handles), timeout)) {}
 
   std::size_t size() const noexcept { return state_->total; }
@@ -45,9 +54,9 @@ class AsCompleted {
 
  private:
   struct State {
-    State(std::vector<TaskHandle<T>> hs, std::optional<Duration> timeout) : handles(std::move(hs)) {
+    State(std::vector<Handle> hs, std::optional<Duration> timeout) : handles(std::move(hs)) {
       total = handles.size();
-      for (TaskHandle<T>& h : handles) {
+      for (Handle& h : handles) {
         nodes.emplace_back(this, h);
         h.state().add_callback(&nodes.back());
       }
@@ -57,17 +66,17 @@ class AsCompleted {
       }
     }
     struct Completion : internal::ReadyNode {
-      Completion(State* s, TaskHandle<T> h) : ReadyNode(&Completion::fire), state(s), handle(std::move(h)) {}
+      Completion(State* s, Handle h) : ReadyNode(&Completion::fire), state(s), handle(std::move(h)) {}
       static void fire(ReadyNode* n, Action a) {
         if (a != Action::kRun) return;
         auto* self = static_cast<Completion*>(n);
         self->state->push(self->handle);
       }
       State* state;
-      TaskHandle<T> handle;
+      Handle handle;
     };
     // Each completion (or, after the timeout, an empty slot) wakes one getter.
-    void push(std::optional<TaskHandle<T>> h) {
+    void push(std::optional<Handle> h) {
       if (timed_out) return;
       ready.push_back(std::move(h));
       if (++delivered == total) timer.cancel();
@@ -80,12 +89,12 @@ class AsCompleted {
       while (!getters.empty()) internal::wake_next(getters);
     }
 
-    std::vector<TaskHandle<T>> handles;
+    std::vector<Handle> handles;
     std::size_t total = 0;
     std::size_t delivered = 0;
     bool timed_out = false;
     std::deque<Completion> nodes;
-    std::deque<std::optional<TaskHandle<T>>> ready;
+    std::deque<std::optional<Handle>> ready;
     internal::WaiterList getters;
     internal::MemberTimer<State, &State::on_timeout> timer{this};
   };
@@ -103,18 +112,24 @@ class AsCompleted {
         throw;
       }
     }
-    std::optional<TaskHandle<T>> h = std::move(state->ready.front());
+    std::optional<Handle> h = std::move(state->ready.front());
     state->ready.pop_front();
     if (!h) throw TimeoutError("as_completed: timed out");
-    co_return co_await *h;
+    if constexpr (std::is_same_v<T, Handle>) {
+      co_return std::move(*h);
+    } else {
+      co_return co_await *h;
+    }
   }
 
   std::shared_ptr<State> state_;
 };
 
-template <class T>
-AsCompleted<T> as_completed(std::vector<TaskHandle<T>> handles, std::optional<Duration> timeout = std::nullopt) {
-  return AsCompleted<T>(std::move(handles), timeout);
+// Over TaskHandle<T>, Future<T>, TaskHandleBase or AnyFuture (what each
+// yields: internal::Watchable in any_future.h).
+template <class Handle, class T = typename internal::Watchable<Handle>::result>
+AsCompleted<T, Handle> as_completed(std::vector<Handle> handles, std::optional<Duration> timeout = std::nullopt) {
+  return AsCompleted<T, Handle>(std::move(handles), timeout);
 }
 
 // Tasks are spawned first, in order, as asyncio wraps coroutines.

@@ -10,6 +10,7 @@
 // RuntimeError without the lock held.
 #pragma once
 
+#include <type_traits>
 #include <utility>
 
 #include "detio/internal/future_base.h"
@@ -30,19 +31,27 @@ class Condition {
   Condition& operator=(const Condition&) = delete;
 
   // The underlying lock's acquire / release / locked / scoped.
-  Task<void> acquire() { return lock_->acquire(); }
+  Task<bool> acquire() { return lock_->acquire(); }
   void release() { lock_->release(); }
   bool locked() const noexcept { return lock_->locked(); }
   Task<Guard> scoped() { return lock_->scoped(); }
   Lock& lock() const noexcept { return *lock_; }
 
-  // Releases the lock, waits until notified, re-acquires the lock.
-  Task<void> wait();
+  // Releases the lock, waits until notified, re-acquires the lock; returns
+  // true, as asyncio does.
+  Task<bool> wait();
   // Waits until pred() is true (checked first, then after every wake-up,
-  // always with the lock held). `pred` is kept in the coroutine frame.
+  // always with the lock held) and returns its last value, as asyncio does
+  // (a bool, a count, a pointer, an optional, ...). `pred` is kept in the
+  // coroutine frame.
   template <class Pred>
-  Task<void> wait_for(Pred pred) {
-    while (!pred()) co_await wait();
+  Task<std::decay_t<std::invoke_result_t<Pred&>>> wait_for(Pred pred) {
+    auto result = pred();
+    while (!result) {
+      co_await wait();
+      result = pred();
+    }
+    co_return result;
   }
   // Wakes up to n waiting tasks (FIFO). RuntimeError without the lock held.
   void notify(int n = 1);

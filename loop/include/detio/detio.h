@@ -4,6 +4,7 @@
 // GoogleTest) and detio/sim/scenario_main.h are separate.
 #pragma once
 
+#include "detio/any_future.h"
 #include "detio/as_completed.h"
 #include "detio/call_later.h"
 #include "detio/barrier.h"

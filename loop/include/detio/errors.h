@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
+
 namespace detio {
 
 class Error : public std::runtime_error {
@@ -124,17 +126,75 @@ class BrokenBarrierError : public Error {
   using Error::Error;
 };
 
-// The failures of a TaskGroup, in the order they happened.
+// The failures of a TaskGroup, in the order they happened (Python's
+// ExceptionGroup). what() is "<message> (<n> sub-exception[s])", as str()
+// of one; message() is the message alone.
+//
+// split and subgroup are PEP 654's helpers behind `except*`: by type,
+// `eg.split<ValueError, TypeError>()`, or by a predicate on the exception
+// (`eg.split([](const std::exception_ptr& e) { ... })`). Nested groups are
+// searched leaf by leaf and keep their shape and messages; a group that
+// itself matches (split<ExceptionGroup>(), split<Error>(), or a predicate
+// true for it) matches whole. An empty side is nullopt.
 class ExceptionGroup : public Error {
  public:
   ExceptionGroup(std::string message, std::vector<std::exception_ptr> exceptions)
       : Error(message + " (" + std::to_string(exceptions.size()) + " sub-exception" +
               (exceptions.size() == 1 ? "" : "s") + ")"),
+        message_(std::move(message)),
         exceptions_(std::move(exceptions)) {}
+  const std::string& message() const noexcept { return message_; }
   const std::vector<std::exception_ptr>& exceptions() const noexcept { return exceptions_; }
 
+  struct Split;
+  using Predicate = absl::FunctionRef<bool(const std::exception_ptr&)>;
+
+  // (the matching part, the rest), each a group with this one's message.
+  Split split(Predicate matches) const;
+  template <class... E>
+  Split split() const;
+  // The matching part only (split().match).
+  std::optional<ExceptionGroup> subgroup(Predicate matches) const;
+  template <class... E>
+  std::optional<ExceptionGroup> subgroup() const;
+
  private:
+  std::string message_;
   std::vector<std::exception_ptr> exceptions_;
 };
+
+struct ExceptionGroup::Split {
+  std::optional<ExceptionGroup> match;
+  std::optional<ExceptionGroup> rest;
+};
+
+namespace internal {
+// True if `e` holds one of the types E... (or a class derived from one).
+template <class E, class... Rest>
+bool exception_is(const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const E&) {
+    return true;
+  } catch (...) {
+  }
+  if constexpr (sizeof...(Rest) > 0) {
+    return exception_is<Rest...>(e);
+  } else {
+    return false;
+  }
+}
+}  // namespace internal
+
+template <class... E>
+ExceptionGroup::Split ExceptionGroup::split() const {
+  static_assert(sizeof...(E) > 0, "ExceptionGroup::split<E...>(): name at least one exception type");
+  return split(&internal::exception_is<E...>);
+}
+
+template <class... E>
+std::optional<ExceptionGroup> ExceptionGroup::subgroup() const {
+  return split<E...>().match;
+}
 
 }  // namespace detio

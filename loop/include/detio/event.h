@@ -21,8 +21,9 @@ class Event {
   // Sets the flag and wakes all waiters (a no-op if already set).
   void set() noexcept;
   void clear() noexcept { value_ = false; }
-  // Returns at once if the flag is set, else waits until set() is called.
-  Task<void> wait();
+  // Returns at once if the flag is set, else waits until set() is called;
+  // returns true, as asyncio's Event.wait() does.
+  Task<bool> wait();
 
  private:
   bool value_ = false;

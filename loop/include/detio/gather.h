@@ -2,7 +2,8 @@
 // spawned at once, in argument order, as asyncio does; the returned Task
 // waits for them. The first failure propagates while the others keep
 // running; cancelling the gather cancels every child. gather_settled is
-// return_exceptions=True: every outcome is collected.
+// return_exceptions=True: every outcome is collected (a vector of Outcome
+// for a vector, a tuple of Outcome for separate arguments).
 #pragma once
 
 #include <tuple>
@@ -98,6 +99,17 @@ Outcome<T> outcome_of(const Child& c) {
   return Outcome<T>(c.result());
 }
 
+template <class... Children>
+Task<std::tuple<Outcome<typename AwaitResult<Children>::type>...>> gather_settled_tuple(
+    std::tuple<Children...> children) {
+  GatherState state(std::apply([](auto&... c) { return std::vector<FutureBase*>{child_state(c)...}; }, children),
+                    true);
+  co_await FutureAwaiter(state);
+  co_return std::apply(
+      [](auto&... c) { return std::tuple<Outcome<typename AwaitResult<Children>::type>...>{outcome_of(c)...}; },
+      children);
+}
+
 template <class Child, class T = typename AwaitResult<Child>::type>
 Task<std::vector<Outcome<T>>> gather_settled_vector(std::vector<Child> children) {
   GatherState state(child_states(children), true);
@@ -140,6 +152,15 @@ Task<std::vector<ResultOf<T>>> gather(std::vector<TaskHandle<T>> handles) {
 template <class T>
 Task<std::vector<ResultOf<T>>> gather(std::vector<Future<T>> futures) {
   return internal::gather_vector(std::move(futures));
+}
+
+// gather_settled(a, b, ...) (gather(a, b, return_exceptions=True)): a
+// std::tuple of Outcome<X>, one per argument (a Task, TaskHandle or Future).
+template <class... Args>
+Task<std::tuple<Outcome<typename internal::AwaitResult<Args>::type>...>> gather_settled(Args... args) {
+  std::tuple<decltype(internal::gather_child(std::move(args)))...> children{
+      internal::gather_child(std::move(args))...};
+  return internal::gather_settled_tuple(std::move(children));
 }
 
 template <class T>

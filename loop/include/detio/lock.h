@@ -92,8 +92,9 @@ class Lock {
   Lock& operator=(const Lock&) = delete;
 
   bool locked() const noexcept { return locked_; }
-  // Waits (FIFO) until the lock is free, then takes it.
-  Task<void> acquire();
+  // Waits (FIFO) until the lock is free, then takes it; returns true, as
+  // asyncio's acquire() does (`co_await lock.acquire();` may ignore it).
+  Task<bool> acquire();
   // Frees the lock and wakes the first waiter. RuntimeError if unlocked.
   void release();
   // acquire(), then a Guard that releases on destruction.

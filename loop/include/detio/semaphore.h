@@ -28,7 +28,8 @@ class Semaphore {
   bool locked() const noexcept;
   // Permits currently free (may be > 0 while woken waiters are on their way).
   int value() const noexcept { return value_; }
-  Task<void> acquire();
+  // Takes a permit, waiting (FIFO) for one; returns true, as asyncio does.
+  Task<bool> acquire();
   void release();
   // acquire(), then a Guard that releases on destruction.
   Task<Guard> scoped();

@@ -1,4 +1,4 @@
-// Handing work to a real detio loop from other threads (asyncio's
+// Handing work to a detio loop from other threads (asyncio's
 // loop.call_soon_threadsafe and asyncio.run_coroutine_threadsafe).
 //
 //   detio::LoopHandle loop = detio::get_running_loop();   // on the loop
@@ -10,10 +10,19 @@
 //
 // A LoopHandle is a cheap, copyable, thread-safe reference; it may outlive
 // the loop, after which posting throws RuntimeError("Event loop is closed").
-// While any handle is alive the loop does not conclude that main can never
-// finish (another thread may still post). Callbacks run on the loop thread
-// in posting order, like call_soon callbacks. Real backend only: the
-// simulator has no threads (get_running_loop throws RuntimeError there).
+// While any handle is alive the real loop does not conclude that main can
+// never finish (another thread may still post). Callbacks run on the loop
+// thread in posting order, like call_soon callbacks.
+//
+// Under the simulator get_running_loop() works too, and both calls are
+// deterministic: made on the simulation's own thread (from a task, a
+// callback, or a to_thread function, which the simulator runs inline) they
+// queue like call_soon, in order, on behalf of the default host. A call from
+// any other thread throws RuntimeError: the simulator runs on one thread,
+// and work arriving from another would make the run depend on timing.
+// Blocking on a ConcurrentFuture (get, wait, wait_for) on the thread that
+// runs its loop throws RuntimeError on both backends instead of hanging:
+// that loop would have to run the coroutine meanwhile.
 #pragma once
 
 #include <chrono>
@@ -22,6 +31,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <thread>
 #include <type_traits>
 #include <utility>
 
@@ -51,8 +61,42 @@ struct ThreadsafeCall final : ReadyNode {
   F fn;
 };
 
-// Throws RuntimeError if the loop is closed (the node is then deleted).
-void post_or_throw(ThreadsafeInbox& inbox, ReadyNode* node, void (*destroy)(ReadyNode*));
+// Where a LoopHandle's work goes: a real loop's inbox (from any thread), or
+// a simulated loop (from its own thread only; see the top of this file).
+class LoopDoor {
+ public:
+  LoopDoor() noexcept = default;
+  explicit LoopDoor(std::shared_ptr<ThreadsafeInbox> inbox) noexcept : inbox_(std::move(inbox)) {}
+  explicit LoopDoor(LoopCore& simulated) noexcept
+      : sim_loop_(&simulated), sim_loop_id_(simulated.id()), sim_thread_(std::this_thread::get_id()) {}
+
+  bool valid() const noexcept { return inbox_ || sim_loop_; }
+  // The real loop's inbox, or nullptr for a simulated loop.
+  const std::shared_ptr<ThreadsafeInbox>& inbox() const noexcept { return inbox_; }
+
+  // For a simulated loop, RuntimeError unless called on its thread (`what`
+  // names the call); nothing for a real one.
+  void check_thread(const char* what) const;
+  // Queues `node` (ownership passes) and returns true, or returns false if
+  // the loop has ended (the caller keeps the node). check_thread() first.
+  bool post(ReadyNode* node, const char* what) const;
+  // True if this thread runs the loop, which then cannot settle anything
+  // while the thread blocks.
+  bool on_loop_thread() const noexcept;
+
+ private:
+  std::shared_ptr<ThreadsafeInbox> inbox_;
+  LoopCore* sim_loop_ = nullptr;
+  std::uint64_t sim_loop_id_ = 0;
+  std::thread::id sim_thread_;
+};
+
+// Posts `node` or, if the loop is closed, deletes it with `destroy` and
+// throws RuntimeError("Event loop is closed").
+void post_or_throw(const LoopDoor& door, ReadyNode* node, void (*destroy)(ReadyNode*), const char* what);
+
+// RuntimeError for a ConcurrentFuture waited on by its own loop's thread.
+[[noreturn]] void throw_blocking_on_loop_thread(const char* what);
 
 // The state shared by a ConcurrentFuture and the loop task reporting to it.
 template <class T>
@@ -63,7 +107,7 @@ struct ConcurrentState {
   bool cancelled = false;
   std::optional<ResultOf<T>> value;
   std::exception_ptr error;
-  std::shared_ptr<ThreadsafeInbox> inbox;
+  LoopDoor door;
   // Loop thread only: the reporting task while it runs.
   TaskStateBase* task = nullptr;
 
@@ -150,45 +194,46 @@ struct CancelCoroutine final : ReadyNode {
 
 }  // namespace internal
 
-// A thread-safe reference to a running real loop.
+// A thread-safe reference to a running loop.
 class LoopHandle {
  public:
   LoopHandle() noexcept = default;
-  explicit LoopHandle(std::shared_ptr<internal::ThreadsafeInbox> inbox) noexcept : inbox_(std::move(inbox)) {
-    if (inbox_) inbox_->add_handle();
+  explicit LoopHandle(internal::LoopDoor door) noexcept : door_(std::move(door)) {
+    if (door_.inbox()) door_.inbox()->add_handle();
   }
-  LoopHandle(const LoopHandle& o) noexcept : LoopHandle(o.inbox_) {}
-  LoopHandle(LoopHandle&& o) noexcept : inbox_(std::move(o.inbox_)) {}
+  LoopHandle(const LoopHandle& o) noexcept : LoopHandle(o.door_) {}
+  LoopHandle(LoopHandle&& o) noexcept : door_(std::exchange(o.door_, {})) {}
   LoopHandle& operator=(LoopHandle o) noexcept {
-    std::swap(inbox_, o.inbox_);
+    std::swap(door_, o.door_);
     return *this;
   }
   ~LoopHandle() {
-    if (inbox_) inbox_->drop_handle();
+    if (door_.inbox()) door_.inbox()->drop_handle();
   }
 
-  bool valid() const noexcept { return static_cast<bool>(inbox_); }
+  bool valid() const noexcept { return door_.valid(); }
 
-  // Runs f() on the loop thread soon (any thread may call this).
+  // Runs f() on the loop thread soon (any thread may call this on a real
+  // loop; only the simulation's own thread on a simulated one).
   template <class F>
   void call_soon_threadsafe(F f) const {
     auto* node = new internal::ThreadsafeCall<F>(std::move(f));
-    internal::post_or_throw(inbox(), node,
-                            [](internal::ReadyNode* n) { delete static_cast<internal::ThreadsafeCall<F>*>(n); });
+    internal::post_or_throw(
+        door(), node, [](internal::ReadyNode* n) { delete static_cast<internal::ThreadsafeCall<F>*>(n); },
+        "call_soon_threadsafe");
   }
 
-  internal::ThreadsafeInbox& inbox() const {
-    if (!inbox_) throw RuntimeError("empty detio::LoopHandle");
-    return *inbox_;
+  const internal::LoopDoor& door() const {
+    if (!door_.valid()) throw RuntimeError("empty detio::LoopHandle");
+    return door_;
   }
-  const std::shared_ptr<internal::ThreadsafeInbox>& inbox_ptr() const noexcept { return inbox_; }
 
  private:
-  std::shared_ptr<internal::ThreadsafeInbox> inbox_;
+  internal::LoopDoor door_;
 };
 
-// The real loop running on this thread. Throws RuntimeError outside one,
-// and under the simulator.
+// The loop running on this thread (real or simulated). Throws
+// RuntimeError outside one.
 LoopHandle get_running_loop();
 
 template <class F>
@@ -213,14 +258,17 @@ class ConcurrentFuture {
     std::lock_guard<std::mutex> lock(state().mutex);
     return state_->cancelled;
   }
+  // Blocks until settled. RuntimeError on the loop's own thread.
   void wait() const {
     std::unique_lock<std::mutex> lock(state().mutex);
+    if (!state_->settled && state_->door.on_loop_thread()) internal::throw_blocking_on_loop_thread("wait()");
     state_->settled_cv.wait(lock, [&] { return state_->settled; });
   }
-  // True if it settled within `d`.
+  // True if it settled within `d`. RuntimeError on the loop's own thread.
   template <class Rep, class Period>
   bool wait_for(std::chrono::duration<Rep, Period> d) const {
     std::unique_lock<std::mutex> lock(state().mutex);
+    if (!state_->settled && state_->door.on_loop_thread()) internal::throw_blocking_on_loop_thread("wait_for()");
     return state_->settled_cv.wait_for(lock, d, [&] { return state_->settled; });
   }
   // Blocks until settled; returns the value (a copy, or moved out if T is
@@ -241,6 +289,7 @@ class ConcurrentFuture {
   // Settles the future as cancelled at once and cancels the task on its
   // loop; false if it had already settled.
   bool cancel() {
+    state().door.check_thread("ConcurrentFuture::cancel");
     {
       std::lock_guard<std::mutex> lock(state().mutex);
       if (state_->settled) return false;
@@ -249,7 +298,7 @@ class ConcurrentFuture {
     }
     state_->settled_cv.notify_all();
     auto* node = new internal::CancelCoroutine<T>(state_);
-    if (!state_->inbox->post(node)) delete node;
+    if (!state_->door.post(node, "ConcurrentFuture::cancel")) delete node;
     return true;
   }
 
@@ -261,15 +310,17 @@ class ConcurrentFuture {
   std::shared_ptr<internal::ConcurrentState<T>> state_;
 };
 
-// Runs `task` as a new task on `loop`; any thread may call this.
+// Runs `task` as a new task on `loop`; any thread may call this (on a
+// simulated loop, only the simulation's thread).
 template <class T>
 ConcurrentFuture<T> run_coroutine_threadsafe(Task<T> task, const LoopHandle& loop) {
   if (!task.valid()) throw InvalidStateError("run_coroutine_threadsafe: empty or already awaited detio::Task");
   auto state = std::make_shared<internal::ConcurrentState<T>>();
-  state->inbox = loop.inbox_ptr();
+  state->door = loop.door();
   auto* node = new internal::StartCoroutine<T>(std::move(task), state);
-  internal::post_or_throw(loop.inbox(), node,
-                          [](internal::ReadyNode* n) { delete static_cast<internal::StartCoroutine<T>*>(n); });
+  internal::post_or_throw(
+      state->door, node, [](internal::ReadyNode* n) { delete static_cast<internal::StartCoroutine<T>*>(n); },
+      "run_coroutine_threadsafe");
   return ConcurrentFuture<T>(std::move(state));
 }
 

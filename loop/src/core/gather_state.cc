@@ -56,7 +56,10 @@ void GatherState::on_child_done(std::size_t index) {
   }
   if (finished_ == children_.size()) {
     if (cancel_requested_) {
-      set_done(std::make_exception_ptr(CancelledError()));
+      // asyncio takes the message from the last child in argument order
+      // (the loop variable left over in _GatheringFuture's done callback):
+      // the cancel's message, or none if that child swallowed the cancel.
+      set_done(std::make_exception_ptr(CancelledError(children_.back()->cancel_message())));
     } else {
       set_done();
     }

@@ -8,15 +8,15 @@ namespace {
 // The state of one asyncio._wait call, living in its coroutine frame.
 class WaitState {
  public:
-  WaitState(std::vector<TaskHandleBase> handles, WaitOptions options)
-      : handles_(std::move(handles)), options_(options), remaining_(handles_.size()) {
+  WaitState(std::vector<FutureBase*> futures, WaitOptions options)
+      : futures_(std::move(futures)), options_(options), remaining_(futures_.size()) {
     if (options_.timeout) {
       LoopCore& loop = running_loop();
       loop.call_at_user(&timer_, deadline_after(loop.now(), *options_.timeout));
     }
-    for (TaskHandleBase& h : handles_) {
-      nodes_.emplace_back(this, &h);
-      h.state().add_callback(&nodes_.back());
+    for (FutureBase* f : futures_) {
+      nodes_.emplace_back(this, f);
+      f->add_callback(&nodes_.back());
     }
   }
 
@@ -24,19 +24,19 @@ class WaitState {
 
  private:
   struct Completion : ReadyNode {
-    Completion(WaitState* s, TaskHandleBase* h) noexcept : ReadyNode(&Completion::fire), state(s), handle(h) {}
+    Completion(WaitState* s, FutureBase* f) noexcept : ReadyNode(&Completion::fire), state(s), future(f) {}
     static void fire(ReadyNode* n, Action a) {
       if (a != Action::kRun) return;
       auto* self = static_cast<Completion*>(n);
-      self->state->on_completion(*self->handle);
+      self->state->on_completion(*self->future);
     }
     WaitState* state;
-    TaskHandleBase* handle;
+    FutureBase* future;
   };
 
-  void on_completion(const TaskHandleBase& h) {
+  void on_completion(const FutureBase& f) {
     --remaining_;
-    const bool failed = !h.cancelled() && h.state().failed();
+    const bool failed = f.failed();
     if (remaining_ == 0 || options_.return_when == ReturnWhen::kFirstCompleted ||
         (options_.return_when == ReturnWhen::kFirstException && failed)) {
       timer_.cancel();
@@ -45,7 +45,7 @@ class WaitState {
   }
   void on_timeout() { waiter.set_result(); }
 
-  std::vector<TaskHandleBase> handles_;
+  std::vector<FutureBase*> futures_;
   WaitOptions options_;
   std::size_t remaining_;
   std::deque<Completion> nodes_;
@@ -54,8 +54,8 @@ class WaitState {
 
 }  // namespace
 
-Task<void> wait_until(std::vector<TaskHandleBase> handles, WaitOptions options) {
-  WaitState state(std::move(handles), options);
+Task<void> wait_until(std::vector<FutureBase*> futures, WaitOptions options) {
+  WaitState state(std::move(futures), options);
   co_await FutureAwaiter(state.waiter);
 }
 

@@ -98,17 +98,18 @@ Task<void> ServerState::serve_forever(std::shared_ptr<ServerState> self) {
   self->start_serving();
   Waiter forever("Server.serve_forever");
   self->serve_forever_ = &forever;
-  bool cancelled = false;
+  std::exception_ptr cancelled;
   try {
     co_await FutureAwaiter(forever);
   } catch (const CancelledError&) {
-    cancelled = true;
+    cancelled = std::current_exception();
   }
   if (self->serve_forever_ == &forever) self->serve_forever_ = nullptr;
   if (cancelled) {
     self->close();
     co_await wait_closed(self);
-    throw CancelledError();
+    // The original CancelledError, message included, as asyncio's bare `raise`.
+    std::rethrow_exception(cancelled);
   }
 }
 

@@ -4,7 +4,7 @@
 
 namespace detio {
 
-Task<void> Condition::wait() {
+Task<bool> Condition::wait() {
   if (!locked()) throw RuntimeError("cannot wait on un-acquired lock");
   internal::Waiter waiter("Condition.wait");
   release();
@@ -38,6 +38,7 @@ Task<void> Condition::wait() {
     wake(1);
     std::rethrow_exception(error);
   }
+  co_return true;
 }
 
 void Condition::notify(int n) {

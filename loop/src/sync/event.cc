@@ -11,8 +11,8 @@ void Event::set() noexcept {
   waiters_.for_each([](internal::Waiter* w) { w->set_result(); });
 }
 
-Task<void> Event::wait() {
-  if (value_) co_return;
+Task<bool> Event::wait() {
+  if (value_) co_return true;
   internal::Waiter waiter(wait_label_);
   waiters_.push_back(&waiter);
   // unlink() is safe even if the Event is gone: its list detached us.
@@ -23,6 +23,7 @@ Task<void> Event::wait() {
     throw;
   }
   waiter.unlink();
+  co_return true;
 }
 
 }  // namespace detio

@@ -4,11 +4,11 @@
 
 namespace detio {
 
-Task<void> Lock::acquire() {
+Task<bool> Lock::acquire() {
   // Fair: take the lock at once only if no live waiter is ahead of us.
   if (!locked_ && all_waiters_cancelled()) {
     locked_ = true;
-    co_return;
+    co_return true;
   }
   internal::Waiter waiter("Lock.acquire");
   waiters_.push_back(&waiter);
@@ -28,6 +28,7 @@ Task<void> Lock::acquire() {
   if (waiter.orphaned) throw RuntimeError("Lock destroyed while a task was acquiring it");
   waiter.unlink();
   locked_ = true;
+  co_return true;
 }
 
 void Lock::release() {

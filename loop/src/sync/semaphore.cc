@@ -20,10 +20,10 @@ bool Semaphore::locked() const noexcept {
   return waiters_.find_if([](internal::Waiter* w) { return !w->cancelled(); }) != nullptr;
 }
 
-Task<void> Semaphore::acquire() {
+Task<bool> Semaphore::acquire() {
   if (!locked()) {
     --value_;
-    co_return;
+    co_return true;
   }
   internal::Waiter waiter("Semaphore.acquire");
   waiters_.push_back(&waiter);
@@ -49,6 +49,7 @@ Task<void> Semaphore::acquire() {
     if (!wake_up_next()) break;
   }
   if (error) std::rethrow_exception(error);
+  co_return true;
 }
 
 void Semaphore::release() {
