@@ -9,6 +9,12 @@ SimListener::~SimListener() {
   if (net_) net_->forget(*this);
 }
 
+void SimListener::start_listening() {
+  if (listening_ || closed_) return;
+  listening_ = true;
+  if (net_) net_->on_listen(*this);
+}
+
 void SimListener::close() {
   if (closed_) return;
   closed_ = true;

@@ -165,8 +165,8 @@ Task<std::shared_ptr<Transport>> SimNetwork::connect(std::string host, std::uint
 }
 
 // Never suspends: a simulated host's names need no resolver.
-Task<std::unique_ptr<Listener>> SimNetwork::listen(std::string host, std::uint16_t port, int /*backlog*/,
-                                                   Acceptor& acceptor) {
+Task<std::unique_ptr<Listener>> SimNetwork::bind(std::string host, std::uint16_t port, int /*backlog*/,
+                                                 Acceptor& acceptor) {
   const NodeId self = current_node();
   if (!node_alive(self)) throw OSError("listen: the calling node is not running");
   const HostId id = nodes_[self].host;
@@ -181,8 +181,11 @@ Task<std::unique_ptr<Listener>> SimNetwork::listen(std::string host, std::uint16
                                                 SocketAddress{host.empty() ? "0.0.0.0" : host, port}, acceptor);
   h.ports[port] = listener.get();
   listeners_[listener->id()] = listener.get();
-  record(EventKind::kListen, id, std::nullopt, 0, port);
   co_return listener;
+}
+
+void SimNetwork::on_listen(const SimListener& listener) {
+  record(EventKind::kListen, listener.host(), std::nullopt, 0, listener.port());
 }
 
 void SimNetwork::unbind(SimListener& listener) noexcept {
@@ -295,7 +298,7 @@ void SimNetwork::on_syn(SimEndpoint& server, std::uint16_t port) {
     return;
   }
   auto it = h.ports.find(port);
-  const bool listening = it != h.ports.end() && !it->second->closed();
+  const bool listening = it != h.ports.end() && it->second->listening();
   // No draw when the rate is 0, so other faults' draws stay as they were.
   const bool refused = listening && faults_.refuse > 0 && client.host() != server.host() &&
                        fault_rng_.chance(faults_.refuse);

@@ -18,14 +18,6 @@ thread_local Simulation* current_simulation = nullptr;
 thread_local net::Trace last_trace;
 thread_local std::uint64_t last_hash = 0;
 
-std::vector<std::string> describe_blocked(detio::internal::LoopCore& loop) {
-  std::vector<std::string> blocked;
-  loop.tasks().for_each([&](detio::internal::TaskRegistryEntry* e) {
-    blocked.push_back(e->task->name() + ": " + e->task->describe_wait());
-  });
-  return blocked;
-}
-
 }  // namespace
 
 struct Simulation::Streams {
@@ -94,7 +86,7 @@ bool Simulation::out_of_budget() const {
 }
 
 std::exception_ptr Simulation::cannot_finish(const TaskHandleBase& main, bool hung) {
-  std::vector<std::string> blocked = describe_blocked(loop_);
+  std::vector<std::string> blocked = detio::internal::describe_tasks(loop_);
   std::string message =
       hung ? fmt::format("hang: main task {} did not finish within the budget ({} steps, {:.6f}s of virtual time so "
                          "far); blocked tasks:",

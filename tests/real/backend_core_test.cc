@@ -190,6 +190,52 @@ TEST_P(CoreTest, AMainThatCanNeverFinishIsAnErrorNotAHang) {
                detio::Error);
 }
 
+// ... and the error names each blocked task and what it waits on.
+TEST_P(CoreTest, TheNeverFinishesErrorListsTheBlockedTasks) {
+  std::string message;
+  try {
+    run([]() -> Task<void> {
+      detio::Event never;
+      auto stuck = detio::create_task(never.wait(), "stuck");
+      co_await stuck;
+    });
+  } catch (const std::exception& e) {
+    message = e.what();
+  }
+  EXPECT_NE(message.find("stuck: waiting on Event.wait"), std::string::npos) << message;
+  EXPECT_NE(message.find(": awaiting task stuck"), std::string::npos) << message;
+}
+
+// describe_pending_tasks(): every unfinished task, in creation order, with
+// what it waits on, on both backends.
+TEST_P(CoreTest, DescribePendingTasksSaysWhatEachTaskWaitsOn) {
+  run([&]() -> Task<void> {
+    detio::Lock lock;
+    co_await lock.acquire();
+    detio::Queue<int> queue;
+    auto locker = detio::create_task(lock.acquire(), "locker");
+    auto getter = detio::create_task(queue.get(), "getter");
+    auto sleeper_task = detio::create_task(detio::sleep(1h), "sleeper");
+    auto waiter = detio::create_task(detio::wait_for(getter, 1h), "waiter");
+    co_await detio::sleep(1ms);
+    const std::vector<std::string> lines = detio::describe_pending_tasks();
+    EXPECT_EQ(lines.size(), 5u);
+    if (lines.size() == 5) {
+      EXPECT_EQ(lines[0].substr(lines[0].find(':')), ": running");  // main
+      EXPECT_EQ(lines[1], "locker: waiting on Lock.acquire");
+      EXPECT_EQ(lines[2], "getter: waiting on Queue.get");
+      EXPECT_EQ(lines[3], "sleeper: waiting on sleep");
+      EXPECT_EQ(lines[4], "waiter: awaiting task getter");
+    }
+    sleeper_task.cancel();
+    waiter.cancel();
+    getter.cancel();
+    lock.release();
+    co_await locker;
+    lock.release();
+  });
+}
+
 TEST_P(CoreTest, RunCannotBeNested) {
   run([&]() -> Task<void> {
     EXPECT_THROW(detio::run([]() -> Task<void> { co_return; }()), detio::RuntimeError);

@@ -23,6 +23,7 @@
 #include "detio/task.h"
 #include "detio/task_group.h"
 #include "detio/task_handle.h"
+#include "detio/task_report.h"
 #include "detio/threadsafe.h"
 #include "detio/time.h"
 #include "detio/timeout.h"

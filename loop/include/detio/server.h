@@ -37,8 +37,10 @@ class Server {
   // After close(): waits until every accepted connection's handler ended.
   Task<void> wait_closed();
   bool is_serving() const;
-  // Starts accepting again after close() is not possible (as asyncio);
-  // start_serving() only matters for servers created not serving.
+  // Listens and starts accepting (a server made with start_serving = false
+  // is bound but refuses connections until then); skips one loop
+  // iteration, as asyncio's does. Serving again after close() is not
+  // possible (RuntimeError), as in asyncio.
   Task<void> start_serving();
   // Serves until cancelled, then closes the server.
   Task<void> serve_forever();

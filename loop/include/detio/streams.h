@@ -37,8 +37,8 @@ inline Task<void> nothing_to_await() { co_return; }
 // Listens on host:port (0 picks a free port; "" is every address) and runs
 // `callback(reader, writer)` as a new task for each connection. The
 // callback returns Task<void>, or void (asyncio's plain callable: it is
-// called, and nothing is awaited). With start_serving = false it accepts
-// nothing until Server::start_serving().
+// called, and nothing is awaited). With start_serving = false the socket is
+// bound but not listening: connects are refused until Server::start_serving().
 template <class Callback>
 Task<Server> start_server(Callback callback, std::string host, std::uint16_t port, int backlog = 100,
                           std::size_t limit = kDefaultStreamLimit, bool start_serving = true) {

@@ -87,14 +87,19 @@ class Acceptor {
   virtual void accept(std::shared_ptr<Transport> transport) = 0;
 };
 
-// A listening socket (or one per address of a host). Destroying it stops
+// A bound socket (or one per address of a host) that accepts connections
+// once start_listening() was called; until then a connect to it is refused,
+// as to a socket that was bound but never listen()ed. Destroying it stops
 // accepting.
 class Listener {
  public:
   virtual ~Listener() = default;
   virtual SocketAddress address() const = 0;
-  // Every listening address (one per socket); address() is the first.
+  // Every bound address (one per socket); address() is the first.
   virtual std::vector<SocketAddress> addresses() const { return {address()}; }
+  // listen(2): start accepting (a no-op if already listening). Throws
+  // OSError if the system refuses.
+  virtual void start_listening() = 0;
   virtual void close() = 0;
 };
 
@@ -106,11 +111,14 @@ class Network {
   // with set_protocol. Throws ConnectionRefusedError, OSError, or waits
   // (a partition: SYN retries) until the caller's timeout cancels it.
   virtual Task<std::shared_ptr<Transport>> connect(std::string host, std::uint16_t port) = 0;
-  // Resolves `host` (off the loop thread on the real backend) and listens
-  // on each of its addresses ("" is every address); port 0 picks a free
-  // port, the same for all of them (see Listener::address). Throws OSError.
-  virtual Task<std::unique_ptr<Listener>> listen(std::string host, std::uint16_t port, int backlog,
-                                                 Acceptor& acceptor) = 0;
+  // Resolves `host` (off the loop thread on the real backend) and binds
+  // each of its addresses ("" is every address) without listening yet;
+  // port 0 picks a free port, the same for all of them (see
+  // Listener::address). Throws OSError.
+  virtual Task<std::unique_ptr<Listener>> bind(std::string host, std::uint16_t port, int backlog,
+                                               Acceptor& acceptor) = 0;
+  // bind(), then start_listening().
+  Task<std::unique_ptr<Listener>> listen(std::string host, std::uint16_t port, int backlog, Acceptor& acceptor);
 };
 
 // The running loop's network; throws RuntimeError if its backend has none.

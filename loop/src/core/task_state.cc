@@ -170,6 +170,7 @@ void TaskStateBase::kill(std::string_view message) {
 }
 
 std::string TaskStateBase::describe_wait() const {
+  if (loop_ && loop_->current_task() == this) return "running";
   if (!fut_waiter_) return must_cancel_ || step_node_.linked() ? "ready" : "not waiting";
   if (fut_waiter_->is_task()) return "awaiting task " + static_cast<const TaskStateBase*>(fut_waiter_)->name();
   return std::string("waiting on ") + fut_waiter_->label();

@@ -9,7 +9,9 @@
 
 #include "detio/errors.h"
 #include "detio/internal/epoll_listener.h"
+#include "detio/internal/signal_task_dump.h"
 #include "detio/internal/socket_errors.h"
+#include "detio/internal/task_state.h"
 #include "detio/internal/threadsafe_inbox.h"
 #include "detio/internal/worker_pool.h"
 
@@ -162,6 +164,7 @@ bool EpollBackend::poll(LoopCore& loop, std::optional<TimePoint> deadline) {
     const auto generation = static_cast<std::uint32_t>(data >> 32);
     if (generation == kInboxGeneration) {
       inbox_->drain_into(loop);
+      if (signal_dump_ && signal_dump_->take_request()) write_task_report(loop, stderr);
       continue;
     }
     // A registration removed earlier in this batch (fd closed, maybe
@@ -174,14 +177,20 @@ bool EpollBackend::poll(LoopCore& loop, std::optional<TimePoint> deadline) {
   return true;
 }
 
-std::exception_ptr EpollBackend::cannot_finish(const TaskHandleBase& main, bool /*hung: never*/) const {
-  return std::make_exception_ptr(RuntimeError("detio::run: main task " + main.get_name() +
-                                              " can never finish: no task is ready, and no timer, socket, thread or "
-                                              "LoopHandle can wake one"));
+std::exception_ptr EpollBackend::cannot_finish(const TaskHandleBase& main, bool /*hung: never*/) {
+  std::string message = "detio::run: main task " + main.get_name() +
+                        " can never finish: no task is ready, and no timer, socket, thread or LoopHandle can wake "
+                        "one; blocked tasks:";
+  for (const std::string& line : describe_tasks(loop_)) message += "\n  " + line;
+  return std::make_exception_ptr(RuntimeError(std::move(message)));
 }
 
-Task<std::unique_ptr<Listener>> EpollBackend::listen(std::string host, std::uint16_t port, int backlog,
-                                                     Acceptor& acceptor) {
+void EpollBackend::dump_tasks_on_signal(int signo) {
+  if (!signal_dump_) signal_dump_ = std::make_unique<SignalTaskDump>(signo, inbox_->fd());
+}
+
+Task<std::unique_ptr<Listener>> EpollBackend::bind(std::string host, std::uint16_t port, int backlog,
+                                                   Acceptor& acceptor) {
   std::vector<ResolvedAddress> addresses = co_await resolve(std::move(host), port, /*passive=*/true);
   co_return EpollListener::open_all(*this, std::move(addresses), backlog, acceptor);
 }

@@ -60,15 +60,9 @@ std::unique_ptr<EpollListener> EpollListener::open(EpollBackend& backend, const 
   const int one = 1;
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   if (address.family() == AF_INET6) ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-  const char* call = nullptr;
   if (::bind(fd, address.get(), address.length) < 0) {
-    call = "bind";
-  } else if (::listen(fd, backlog) < 0) {
-    call = "listen";
-  }
-  if (call) {
     failure.err = errno;
-    failure.call = call;
+    failure.call = "bind";
     ::close(fd);
     return nullptr;
   }
@@ -82,6 +76,12 @@ EpollListener::EpollListener(EpollBackend& backend, int fd, int backlog, Accepto
   if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) == 0)
     address_ = to_socket_address(reinterpret_cast<sockaddr*>(&a), len);
   backend_->add_object(this);
+}
+
+void EpollListener::start_listening() {
+  if (listening_ || fd_ < 0) return;
+  if (::listen(fd_, backlog_) < 0) throw_socket_error(errno, "listen " + address_.to_string());
+  listening_ = true;
   set_accepting(true);
 }
 

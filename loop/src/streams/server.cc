@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "detio/internal/future_awaiter.h"
+#include "detio/sleep.h"
 #include "detio/streams.h"
 
 namespace detio::internal {
@@ -12,20 +13,14 @@ ServerState::ServerState(ClientConnected callback, std::size_t limit)
   if (TaskStateBase* creator = current_task_state()) node_ = creator->node();
 }
 
-ServerState::~ServerState() {
-  for (auto& transport : backlog_) transport->abort();
-}
+ServerState::~ServerState() = default;
 
-Task<void> ServerState::listen(std::string host, std::uint16_t port, int backlog) {
-  listener_ = co_await running_network().listen(std::move(host), port, backlog, *this);
+Task<void> ServerState::bind(std::string host, std::uint16_t port, int backlog) {
+  listener_ = co_await running_network().bind(std::move(host), port, backlog, *this);
   addresses_ = listener_->addresses();
 }
 
 void ServerState::accept(std::shared_ptr<Transport> transport) {
-  if (!serving_) {
-    backlog_.push_back(std::move(transport));
-    return;
-  }
   ++active_handlers_;
   // Handlers belong to the server's node, whoever delivered the connection.
   CallbackNodeScope scope(running_loop(), node_);
@@ -61,12 +56,9 @@ void ServerState::wake_closed_waiters() {
 
 void ServerState::start_serving() {
   if (is_closed()) throw RuntimeError("Server is closed");
+  if (serving_) return;
+  listener_->start_listening();
   serving_ = true;
-  while (!backlog_.empty()) {
-    std::shared_ptr<Transport> next = std::move(backlog_.front());
-    backlog_.pop_front();
-    accept(std::move(next));
-  }
 }
 
 void ServerState::close() {
@@ -74,15 +66,14 @@ void ServerState::close() {
   listener_->close();
   listener_.reset();
   serving_ = false;
-  for (auto& transport : backlog_) transport->abort();
-  backlog_.clear();
   if (Waiter* w = std::exchange(serve_forever_, nullptr)) w->cancel("");
   if (active_handlers_ == 0) wake_closed_waiters();
 }
 
 Task<void> ServerState::start_serving_task(std::shared_ptr<ServerState> self) {
   self->start_serving();
-  co_return;
+  // asyncio skips one loop iteration here, "so that all add_reader go through".
+  co_await sleep(Duration::zero());
 }
 
 Task<void> ServerState::wait_closed(std::shared_ptr<ServerState> self) {
@@ -116,8 +107,10 @@ Task<void> ServerState::serve_forever(std::shared_ptr<ServerState> self) {
 Task<Server> start_server(ClientConnected callback, std::string host, std::uint16_t port, int backlog,
                           std::size_t limit, bool start_serving) {
   auto state = std::make_shared<ServerState>(std::move(callback), limit);
-  co_await state->listen(host, port, backlog);
-  if (start_serving) state->start_serving();
+  co_await state->bind(host, port, backlog);
+  // Bound, not listening until start_serving (an early connect is refused),
+  // as asyncio's create_server; it too then skips one loop iteration.
+  if (start_serving) co_await ServerState::start_serving_task(state);
   co_return Server(std::move(state));
 }
 

@@ -10,6 +10,13 @@ std::string SocketAddress::to_string() const {
   return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
+Task<std::unique_ptr<Listener>> Network::listen(std::string host, std::uint16_t port, int backlog,
+                                                Acceptor& acceptor) {
+  std::unique_ptr<Listener> listener = co_await bind(std::move(host), port, backlog, acceptor);
+  listener->start_listening();
+  co_return listener;
+}
+
 Network& running_network() {
   Network* network = internal::running_loop().network();
   if (!network) throw RuntimeError("the running detio loop has no network backend");

@@ -31,6 +31,7 @@
 
 namespace detio::internal {
 
+class SignalTaskDump;
 class ThreadsafeInbox;
 class WorkerPool;
 
@@ -65,7 +66,7 @@ class EpollBackend final : public Network {
   bool poll(LoopCore& loop, std::optional<TimePoint> deadline);
   bool out_of_budget() const noexcept { return false; }
   // RuntimeError: nothing can ever wake main again.
-  std::exception_ptr cannot_finish(const TaskHandleBase& main, bool hung) const;
+  std::exception_ptr cannot_finish(const TaskHandleBase& main, bool hung);
 
   // --- fd registration, for transports, listeners and connects ---
   // Changes fd's epoll mask from `from` to `to` (0 means unregistered).
@@ -78,10 +79,12 @@ class EpollBackend final : public Network {
   // --- threads ---
   const std::shared_ptr<ThreadsafeInbox>& inbox() const noexcept { return inbox_; }
   WorkerPool& workers();
+  // From now until the loop ends, `signo` dumps the pending tasks.
+  void dump_tasks_on_signal(int signo);
 
   // --- Network ---
   Task<std::shared_ptr<Transport>> connect(std::string host, std::uint16_t port) override;
-  Task<std::unique_ptr<Listener>> listen(std::string host, std::uint16_t port, int backlog,
+  Task<std::unique_ptr<Listener>> bind(std::string host, std::uint16_t port, int backlog,
                                          Acceptor& acceptor) override;
 
  private:
@@ -104,6 +107,8 @@ class EpollBackend final : public Network {
   std::vector<epoll_event> events_;
   std::shared_ptr<ThreadsafeInbox> inbox_;
   std::unique_ptr<WorkerPool> workers_;
+  // After inbox_: it writes the inbox's eventfd, so it goes first.
+  std::unique_ptr<SignalTaskDump> signal_dump_;
 };
 
 }  // namespace detio::internal

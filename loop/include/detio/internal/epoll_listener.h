@@ -1,6 +1,7 @@
-// A listening TCP socket on the real backend (asyncio's server socket):
-// bound with SO_REUSEADDR (port 0 picks a free port, see address()), listen
-// with the given backlog, and on each EPOLLIN up to `backlog` accept4 calls
+// A TCP server socket on the real backend (asyncio's server socket):
+// bound with SO_REUSEADDR (port 0 picks a free port, see address()); once
+// start_listening() calls listen with the given backlog (asyncio's
+// _start_serving), on each EPOLLIN up to `backlog` accept4 calls
 // until EAGAIN, each connection handed to the Acceptor as an EpollTransport
 // with TCP_NODELAY and no protocol yet. When out of fds (EMFILE, ENFILE,
 // ENOBUFS, ENOMEM) it stops accepting for one second, as asyncio does.
@@ -32,7 +33,7 @@ class EpollListener final : public Listener, public IoHandler, public IoObject {
     std::string call;
     std::string where;
   };
-  // Binds and listens on one address; nullptr and `failure` filled if it
+  // Binds one address (no listen yet); nullptr and `failure` filled if it
   // cannot. IPv6 sockets are IPV6_V6ONLY, as asyncio's create_server makes
   // them, so "::" and "0.0.0.0" can share a port.
   static std::unique_ptr<EpollListener> open(EpollBackend& backend, const ResolvedAddress& address, int backlog,
@@ -49,6 +50,7 @@ class EpollListener final : public Listener, public IoHandler, public IoObject {
   ~EpollListener() override;
 
   SocketAddress address() const override { return address_; }
+  void start_listening() override;
   void close() override;
 
   void on_io(std::uint32_t events) override;
@@ -63,6 +65,7 @@ class EpollListener final : public Listener, public IoHandler, public IoObject {
   int backlog_;
   Acceptor& acceptor_;
   SocketAddress address_;
+  bool listening_ = false;
   bool accepting_ = false;
   MemberTimer<EpollListener, &EpollListener::resume_accepting> retry_timer_{this};
 };

@@ -1,4 +1,4 @@
-// Several listening sockets seen as one Listener: a host that resolves to
+// Several bound sockets seen as one Listener: a host that resolves to
 // more than one address ("" or "localhost": IPv4 and IPv6) gets a socket
 // per address, as asyncio's Server.sockets. address() is the first one's;
 // every member listens on the same port.
@@ -21,6 +21,9 @@ class ListenerGroup final : public Listener {
     std::vector<SocketAddress> out;
     for (const auto& member : members_) out.push_back(member->address());
     return out;
+  }
+  void start_listening() override {
+    for (auto& member : members_) member->start_listening();
   }
   void close() override {
     for (auto& member : members_) member->close();

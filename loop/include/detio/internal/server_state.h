@@ -2,7 +2,6 @@
 // and the count of running connection handlers (asyncio.Server).
 #pragma once
 
-#include <deque>
 #include <memory>
 
 #include "detio/internal/future_base.h"
@@ -17,7 +16,8 @@ class ServerState final : public Acceptor, public std::enable_shared_from_this<S
   ServerState(const ServerState&) = delete;
   ~ServerState() override;
 
-  Task<void> listen(std::string host, std::uint16_t port, int backlog);
+  // Binds without listening; start_serving() listens.
+  Task<void> bind(std::string host, std::uint16_t port, int backlog);
   void accept(std::shared_ptr<Transport> transport) override;
 
   SocketAddress address() const { return addresses_.front(); }
@@ -42,8 +42,6 @@ class ServerState final : public Acceptor, public std::enable_shared_from_this<S
   std::uint32_t node_ = 0;
   bool serving_ = false;
   int active_handlers_ = 0;
-  // Accepted before start_serving(): they wait, as in a listen backlog.
-  std::deque<std::shared_ptr<Transport>> backlog_;
   WaiterList closed_waiters_;
   Waiter* serve_forever_ = nullptr;
 };

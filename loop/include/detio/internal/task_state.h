@@ -6,8 +6,10 @@
 #pragma once
 
 #include <coroutine>
+#include <cstdio>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/functional/any_invocable.h"
 #include "detio/internal/future_base.h"
@@ -152,6 +154,12 @@ inline TaskStateBase* current_task_state() noexcept {
 
 // The running task; throws RuntimeError outside one.
 TaskStateBase& running_task(const char* what);
+
+// One line per unfinished task of `loop`, in creation order:
+// "<name>: <describe_wait()>" (detio/task_report.h).
+std::vector<std::string> describe_tasks(LoopCore& loop);
+// A header line, then describe_tasks(loop), to `out`.
+void write_task_report(LoopCore& loop, std::FILE* out);
 
 // A user done-callback queued like asyncio's call_soon(cb). The loop owns
 // it while it waits (LoopOwned): a callback on a future that never settles

@@ -1,5 +1,6 @@
-// A listening socket on a simulated host: an entry in the host's port table
-// that hands each accepted connection to its Acceptor. Closing it (or
+// A server socket on a simulated host: an entry in the host's port table
+// that, once listening, hands each accepted connection to its Acceptor
+// (SYNs to a port bound but not listening are refused). Closing it (or
 // destroying it, or killing its node) unbinds the port: later SYNs are
 // refused. The object may outlive the network; it then does nothing.
 #pragma once
@@ -22,6 +23,7 @@ class SimListener final : public Listener {
   ~SimListener() override;
 
   SocketAddress address() const override { return address_; }
+  void start_listening() override;
   void close() override;
 
   std::uint64_t id() const noexcept { return id_; }
@@ -29,6 +31,7 @@ class SimListener final : public Listener {
   NodeId node() const noexcept { return node_; }
   std::uint16_t port() const noexcept { return address_.port; }
   bool closed() const noexcept { return closed_; }
+  bool listening() const noexcept { return listening_ && !closed_; }
   Acceptor& acceptor() const noexcept { return *acceptor_; }
   // Unbound by the network (the node was killed); no more accepts.
   void mark_closed() noexcept { closed_ = true; }
@@ -41,6 +44,7 @@ class SimListener final : public Listener {
   NodeId node_;
   SocketAddress address_;
   Acceptor* acceptor_;
+  bool listening_ = false;
   bool closed_ = false;
 };
 

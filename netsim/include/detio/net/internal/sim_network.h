@@ -52,7 +52,7 @@ class SimNetwork final : public Network {
 
   // --- detio::Network ---
   Task<std::shared_ptr<Transport>> connect(std::string host, std::uint16_t port) override;
-  Task<std::unique_ptr<Listener>> listen(std::string host, std::uint16_t port, int backlog,
+  Task<std::unique_ptr<Listener>> bind(std::string host, std::uint16_t port, int backlog,
                                          Acceptor& acceptor) override;
 
   // --- hosts and nodes ---
@@ -107,6 +107,8 @@ class SimNetwork final : public Network {
   // Frees the connection from the loop once both ends are finished.
   void schedule_reap(std::uint64_t conn);
   void unbind(SimListener& listener) noexcept;
+  // A bound listener started listening (for the trace).
+  void on_listen(const SimListener& listener);
   void forget(SimListener& listener) noexcept;
 
   Stats stats() const;
