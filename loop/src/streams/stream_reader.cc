@@ -23,7 +23,7 @@ Task<std::string> read_some(State s, std::int64_t n) {
 
 Task<std::string> read_until(State s, std::string separator) {
   const std::size_t seplen = separator.size();
-  if (seplen == 0) throw ValueError("readuntil: the separator must be at least one byte");
+  if (seplen == 0) throw ValueError("Separator should be at least one-byte string");  // asyncio's words
   s->throw_if_failed();
   std::size_t offset = 0;
   std::size_t found;
