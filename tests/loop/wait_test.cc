@@ -223,15 +223,16 @@ TEST(WaitTest, OverAMixedSetOfTasksAndFuturesOfDifferentTypes) {
     // Handles of different result types, as all_tasks() returns them.
     auto a = detio::create_task(sleeper(log, "a", 5ms, std::string("s")));
     auto b = detio::create_task(sleeper(log, "b", 1s, 2));
-    auto handles = co_await detio::wait(std::vector<detio::TaskHandleBase>{a, b},
-                                        {.timeout = {}, .return_when = ReturnWhen::kFirstCompleted});
+    std::vector<detio::TaskHandleBase> mixed{a, b};
+    auto handles = co_await detio::wait(mixed, {.timeout = {}, .return_when = ReturnWhen::kFirstCompleted});
     EXPECT_EQ(handles.done.size(), 1u);
     EXPECT_TRUE(handles.done.at(0) == a);
     b.cancel();
     AnyFuture cancelled = b;
     co_await outcome(b);
     EXPECT_EQ(outcome_of_call([&] { cancelled.exception(); }), "CancelledError()");
-    EXPECT_EQ(co_await outcome(detio::wait(std::vector<detio::Future<int>>{})), "ValueError(detio::wait: the set of tasks is empty)");
+    std::vector<detio::Future<int>> no_futures;
+    EXPECT_EQ(co_await outcome(detio::wait(no_futures)), "ValueError(detio::wait: the set of tasks is empty)");
   }());
 }
 
@@ -373,7 +374,8 @@ TEST(AsCompletedTest, OverAMixedSetYieldsTheFinishedHandles) {
     auto failing = detio::create_task(failer(log, "f", 10ms));
     auto number = detio::create_task(sleeper(log, "n", 30ms, 1));
     std::vector<std::string> order;
-    for (auto next : detio::as_completed(std::vector<detio::AnyFuture>{number, text, failing})) {
+    std::vector<detio::AnyFuture> all{number, text, failing};
+    for (auto next : detio::as_completed(all)) {
       detio::AnyFuture f = co_await std::move(next);
       order.push_back(f == failing ? "failing:" + describe(f.exception())
                       : f == text  ? "text:" + text.result()

@@ -116,7 +116,8 @@ Task<void> amain() {
   Future<std::string> text_future = set_later(20ms, std::string("text"));
   auto last = detio::create_task(fail_after(30ms, "last"));
   auto three = detio::create_task(value_after(10ms, 3));
-  for (auto next : detio::as_completed(std::vector<AnyFuture>{last, text_future, three})) {
+  const std::vector<AnyFuture> mixed{last, text_future, three};
+  for (auto next : detio::as_completed(mixed)) {
     AnyFuture f = co_await next;
     if (f == AnyFuture(three)) {
       std::printf("as_completed mixed: %d\n", three.result());

@@ -39,7 +39,8 @@ Task<void> amain() {
   };
   auto unstarted = detio::create_task(never_runs());
   unstarted.cancel("my message");
-  co_await detio::wait(std::vector{unstarted});
+  const std::vector<detio::TaskHandle<void>> just_it{unstarted};
+  co_await detio::wait(just_it);
   try {
     unstarted.exception();
   } catch (const detio::CancelledError& e) {
