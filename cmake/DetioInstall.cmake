@@ -76,4 +76,5 @@ write_basic_package_version_file(
 install(FILES
   "${CMAKE_CURRENT_BINARY_DIR}/detioConfig.cmake"
   "${CMAKE_CURRENT_BINARY_DIR}/detioConfigVersion.cmake"
+  "${CMAKE_CURRENT_LIST_DIR}/DetioCompilerCheck.cmake"
   DESTINATION ${DETIO_INSTALL_CMAKEDIR})

@@ -330,7 +330,7 @@ void SimEndpoint::on_syn_timer() {
     return;
   }
   ++syn_attempts_;
-  syn_timeout_ *= 2;
+  syn_timeout_ = detio::internal::saturating_add(syn_timeout_, syn_timeout_);
   send_syn();
 }
 

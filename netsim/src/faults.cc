@@ -1,6 +1,9 @@
 #include "detio/net/faults.h"
 
+#include "detio/errors.h"
+#include "detio/net/internal/link.h"
 #include "detio/net/internal/sim_network.h"
+#include "detio/net/trace.h"
 #include "detio/net/stats.h"
 
 namespace detio::net {
@@ -32,6 +35,7 @@ void clog(std::string_view a, std::string_view b, Duration d) {
 
 void lose_packets(std::string_view a, std::string_view b, Duration rto) {
   SimNetwork& n = network("net::lose_packets");
+  if (rto < Duration::zero()) throw ValueError("net::lose_packets: rto must be >= 0, got " + format_duration(rto));
   n.lose_packets(n.host_id(a), n.host_id(b), rto);
 }
 
@@ -44,6 +48,7 @@ bool reset_connection(std::uint64_t id) { return network("net::reset_connection"
 
 void set_link(std::string_view a, std::string_view b, const LinkParams& params) {
   SimNetwork& n = network("net::set_link");
+  internal::check_link(params, "net::set_link: params");
   n.set_link(n.host_id(a), n.host_id(b), params);
 }
 

@@ -1,10 +1,22 @@
 #include "detio/net/internal/link.h"
 
 #include <string>
+#include <utility>
+
+#include "detio/errors.h"
+#include "detio/net/trace.h"
 
 #include "detio/net/internal/host.h"
 
 namespace detio::net::internal {
+
+void check_link(const LinkParams& params, std::string_view name) {
+  for (auto [field, value] : {std::pair{"latency", params.latency}, std::pair{"jitter", params.jitter}}) {
+    if (value < Duration::zero()) {
+      throw ValueError(std::string(name) + "." + field + " must be >= 0, got " + format_duration(value));
+    }
+  }
+}
 
 Duration serialization_time(std::size_t bytes, std::uint64_t bandwidth) noexcept {
   if (bandwidth == 0 || bytes == 0) return Duration::zero();

@@ -14,6 +14,9 @@ thread_local SimNetwork* current_network = nullptr;
 bool is_wildcard(std::string_view name) { return name.empty() || name == "0.0.0.0" || name == "::"; }
 bool is_loopback(std::string_view name) { return name == "localhost" || name == "127.0.0.1" || name == "::1"; }
 
+// Latencies and fault delays may be as large as Duration::max() ("never").
+TimePoint after(TimePoint t, Duration d) noexcept { return detio::internal::deadline_after(t, d); }
+
 }  // namespace
 
 SimNetwork::SimNetwork(detio::internal::LoopCore& loop, const NetworkOptions& options, const FaultOptions& faults,
@@ -221,11 +224,11 @@ void SimNetwork::send(SimEndpoint& from, Packet packet, std::string detail) {
   const TimePoint depart = std::max(now, l.busy_until);
   TimePoint arrival = depart;
   if (packet.kind == Packet::Kind::kData) {
-    l.busy_until = depart + serialization_time(packet.data.size(), l.params.bandwidth);
+    l.busy_until = after(depart, serialization_time(packet.data.size(), l.params.bandwidth));
     arrival = l.busy_until;
   }
-  arrival += l.params.latency;
-  if (l.params.jitter > Duration::zero()) arrival += rng_.duration(Duration::zero(), l.params.jitter);
+  arrival = after(arrival, l.params.latency);
+  if (l.params.jitter > Duration::zero()) arrival = after(arrival, rng_.duration(Duration::zero(), l.params.jitter));
   FaultDraw fault;
   if (packet.kind == Packet::Kind::kData && src != dst && faults_.any()) fault = random_faults(from, src, dst, arrival);
   // TCP delivers in order: nothing overtakes what was sent before it.
@@ -247,7 +250,7 @@ void SimNetwork::send(SimEndpoint& from, Packet packet, std::string detail) {
   if (fault.partition_for > Duration::zero() && !partitioned(src, dst)) {
     partition(src, dst);
     auto heal = std::make_unique<AutoHeal>(this, next_heal_id_++, src, dst);
-    loop_.call_at(&heal->timer, detio::internal::deadline_after(now, fault.partition_for));
+    loop_.call_at(&heal->timer, after(now, fault.partition_for));
     auto_heals_.emplace(heal->id, std::move(heal));
   }
   if (fault.reset) reset_connection(conn);
@@ -258,7 +261,7 @@ SimNetwork::FaultDraw SimNetwork::random_faults(SimEndpoint& from, HostId src, H
   detio::internal::SeededRandom& r = fault_rng_;
   if (r.chance(faults_.delay)) {
     const Duration extra = r.duration(faults_.delay_min, faults_.delay_max);
-    arrival += extra;
+    arrival = after(arrival, extra);
     record(EventKind::kLoss, src, dst, from.conn_id(), 0, "retransmit after " + format_duration(extra));
   }
   if (r.chance(faults_.clog)) clog(src, dst, r.duration(faults_.clog_min, faults_.clog_max));
@@ -367,14 +370,14 @@ void SimNetwork::resume_stalled() {
       const HostId to = end->peer()->host();
       if (partitioned(end->host(), to)) continue;
       // The next retransmission gets through one latency after the heal.
-      end->unstall(now + link(end->host(), to).params.latency);
+      end->unstall(after(now, link(end->host(), to).params.latency));
     }
   }
 }
 
 void SimNetwork::clog(HostId a, HostId b, Duration d) {
   if (a == b) throw ValueError("cannot clog host '" + hosts_.at(a).name + "' with itself");
-  const TimePoint until = detio::internal::deadline_after(loop_.now(), d);
+  const TimePoint until = after(loop_.now(), d);
   for (auto [x, y] : {std::pair{a, b}, std::pair{b, a}}) {
     Link& l = link(x, y);
     l.clogged_until = std::max(l.clogged_until, until);
@@ -390,7 +393,7 @@ void SimNetwork::lose_packets(HostId a, HostId b, Duration rto) {
       if (!((end->host() == a && to == b) || (end->host() == b && to == a))) continue;
       auto& out = end->outgoing();
       if (out.empty()) continue;
-      for (Packet& p : out) p.arrival += rto;
+      for (Packet& p : out) p.arrival = after(p.arrival, rto);
       end->set_last_arrival(std::max(end->last_arrival(), out.back().arrival));
       lost += out.size();
       end->rearm();

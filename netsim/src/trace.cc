@@ -4,6 +4,14 @@
 #include <cstdio>
 
 namespace detio::net {
+namespace {
+
+// |ns| without overflow (-INT64_MIN does not fit in int64_t).
+std::uint64_t magnitude(std::int64_t ns) noexcept {
+  return ns < 0 ? 0 - static_cast<std::uint64_t>(ns) : static_cast<std::uint64_t>(ns);
+}
+
+}  // namespace
 
 std::string_view to_string(EventKind kind) noexcept {
   switch (kind) {
@@ -36,18 +44,18 @@ std::string_view to_string(EventKind kind) noexcept {
 
 std::string format_time(TimePoint t) {
   const std::int64_t ns = t.time_since_epoch().count();
-  const std::int64_t abs = ns < 0 ? -ns : ns;
+  const std::uint64_t abs = magnitude(ns);
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%s%10" PRId64 ".%09" PRId64, ns < 0 ? "-" : "", abs / 1'000'000'000,
+  std::snprintf(buf, sizeof buf, "%s%10" PRIu64 ".%09" PRIu64, ns < 0 ? "-" : "", abs / 1'000'000'000,
                 abs % 1'000'000'000);
   return buf;
 }
 
 std::string format_duration(Duration d) {
   const std::int64_t ns = d.count();
-  const std::int64_t abs = ns < 0 ? -ns : ns;
+  const std::uint64_t abs = magnitude(ns);
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%s%" PRId64 ".%09" PRId64 "s", ns < 0 ? "-" : "", abs / 1'000'000'000,
+  std::snprintf(buf, sizeof buf, "%s%" PRIu64 ".%09" PRIu64 "s", ns < 0 ? "-" : "", abs / 1'000'000'000,
                 abs % 1'000'000'000);
   return buf;
 }

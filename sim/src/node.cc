@@ -83,6 +83,7 @@ void kill_node(std::string_view name) {
 }
 
 TaskHandle<void> restart_node(std::string name, Task<void> main) {
+  SimNetwork::running("sim::restart_node");  // names this call, not a helper, outside a sim run
   if (node_running(name)) kill_node(name);
   return spawn_node(std::move(name), std::move(main));
 }

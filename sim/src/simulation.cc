@@ -8,6 +8,7 @@
 #include "detio/sim/network_trace.h"
 #include "detio/sim/run.h"
 #include "detio/sim/run_hooks.h"
+#include "options_check.h"
 #include "trace_network.h"
 
 namespace detio::sim::internal {
@@ -27,8 +28,10 @@ struct Simulation::Streams {
 
 Simulation::Simulation(const Options& options)
     : options_(options),
+      budget_(options.budget.max_steps || options.budget.max_virtual_time ? options.budget : kDefaultBudget),
       streams_(std::make_unique<Streams>()),
       trace_(options_.trace ? options_.trace : &hash_only_trace_) {
+  check_options(options_);
   trace_->clear();
   hooks_ = std::make_unique<RunHooks>(loop_, options_.explore, options_.inject, *trace_, stream("schedule"),
                                       stream("inject"));
@@ -79,19 +82,23 @@ bool Simulation::poll(detio::internal::LoopCore& loop, std::optional<TimePoint> 
   return true;
 }
 
+std::uint64_t Simulation::budget_steps() const noexcept { return hooks_->steps() + idle_iterations_; }
+
 bool Simulation::out_of_budget() const {
-  const Budget& budget = options_.budget;
-  return (budget.max_steps && hooks_->steps() > *budget.max_steps) ||
-         (budget.max_virtual_time && loop_.now().time_since_epoch() > *budget.max_virtual_time);
+  const std::uint64_t steps = hooks_->steps();
+  if (steps == steps_seen_) ++idle_iterations_;
+  steps_seen_ = steps;
+  return (budget_.max_steps && budget_steps() > *budget_.max_steps) ||
+         (budget_.max_virtual_time && loop_.now().time_since_epoch() > *budget_.max_virtual_time);
 }
 
 std::exception_ptr Simulation::cannot_finish(const TaskHandleBase& main, bool hung) {
   std::vector<std::string> blocked = detio::internal::describe_tasks(loop_);
+  const std::string what = main.valid() ? fmt::format("main task {} did not finish", main.get_name())
+                                        : std::string("after main finished, the cancelled tasks did not finish");
   std::string message =
-      hung ? fmt::format("hang: main task {} did not finish within the budget ({} steps, {:.6f}s of virtual time so "
-                         "far); blocked tasks:",
-                         main.get_name(), hooks_->steps(),
-                         std::chrono::duration<double>(loop_.now().time_since_epoch()).count())
+      hung ? fmt::format("hang: {} within the budget ({} steps, {:.6f}s of virtual time so far); blocked tasks:",
+                         what, budget_steps(), std::chrono::duration<double>(loop_.now().time_since_epoch()).count())
            : "deadlock: main task " + main.get_name() +
                  " can never finish (no task is ready and no timer is pending); blocked tasks:";
   for (const std::string& b : blocked) message += "\n  " + b;

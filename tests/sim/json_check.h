@@ -1,5 +1,5 @@
 // A tiny strict JSON parser for tests (RFC 8259 syntax: objects, arrays,
-// strings with escapes, numbers, true/false/null). parse_json throws
+// strings with escapes and UTF-8 text, numbers, true/false/null). parse_json throws
 // std::runtime_error with the offset of the first error.
 #pragma once
 
@@ -127,6 +127,11 @@ class Parser {
       const char c = s_[i_++];
       if (c == '"') return out;
       if (static_cast<unsigned char>(c) < 0x20) fail("control character in a string");
+      if (static_cast<unsigned char>(c) >= 0x80) {
+        --i_;
+        out += utf8_character();
+        continue;
+      }
       if (c != '\\') {
         out += c;
         continue;
@@ -140,16 +145,50 @@ class Parser {
         case 'n': out += '\n'; break;
         case 'r': out += '\r'; break;
         case 't': out += '\t'; break;
-        case 'u':
-          for (int k = 0; k < 4; ++k) {
-            if (i_ >= s_.size() || !std::isxdigit(static_cast<unsigned char>(s_[i_]))) fail("bad \\u escape");
-            ++i_;
-          }
-          out += '?';
-          break;
+        case 'u': out += unicode_escape(); break;
         default: fail("bad escape");
       }
     }
+  }
+
+  // The four hex digits after "\\u", as UTF-8 ('?' for half a surrogate pair).
+  std::string unicode_escape() {
+    unsigned code = 0;
+    for (int k = 0; k < 4; ++k) {
+      if (i_ >= s_.size() || !std::isxdigit(static_cast<unsigned char>(s_[i_]))) fail("bad \\u escape");
+      code = code * 16 + static_cast<unsigned>(std::stoi(std::string(1, s_[i_++]), nullptr, 16));
+    }
+    if (code >= 0xd800 && code <= 0xdfff) return "?";
+    std::string out;
+    if (code < 0x80) {
+      out += static_cast<char>(code);
+    } else if (code < 0x800) {
+      out += static_cast<char>(0xc0 | (code >> 6));
+      out += static_cast<char>(0x80 | (code & 0x3f));
+    } else {
+      out += static_cast<char>(0xe0 | (code >> 12));
+      out += static_cast<char>(0x80 | ((code >> 6) & 0x3f));
+      out += static_cast<char>(0x80 | (code & 0x3f));
+    }
+    return out;
+  }
+
+  // RFC 8259 text is UTF-8: one encoded character (decoded to its code
+  // point to reject overlong forms, surrogates and values past U+10FFFF).
+  std::string utf8_character() {
+    const std::size_t start = i_;
+    const auto lead = static_cast<unsigned char>(s_[i_++]);
+    int continuation = lead >= 0xf0 ? 3 : lead >= 0xe0 ? 2 : lead >= 0xc0 ? 1 : -1;
+    if (continuation < 0 || lead >= 0xf8) fail("invalid UTF-8 lead byte");
+    unsigned long code = lead & (0x3fu >> continuation);
+    for (int k = 0; k < continuation; ++k) {
+      if (i_ >= s_.size() || (static_cast<unsigned char>(s_[i_]) & 0xc0) != 0x80) fail("truncated UTF-8 sequence");
+      code = (code << 6) | (static_cast<unsigned char>(s_[i_++]) & 0x3f);
+    }
+    static constexpr unsigned long kSmallest[] = {0, 0x80, 0x800, 0x10000};
+    if (code < kSmallest[continuation]) fail("overlong UTF-8 sequence");
+    if ((code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) fail("UTF-8 sequence for no character");
+    return std::string(s_.substr(start, i_ - start));
   }
 
   double number() {

@@ -26,8 +26,8 @@ class StreamReader {
   // One line including "\n"; the partial last line at EOF; "" at EOF.
   // Throws ValueError if the line exceeds the limit (and drops it).
   Task<std::string> readline();
-  // Exactly n bytes, or IncompleteReadError at EOF.
-  Task<std::string> readexactly(std::size_t n);
+  // Exactly n bytes, or IncompleteReadError at EOF; ValueError if n < 0.
+  Task<std::string> readexactly(std::int64_t n);
   // Up to and including `separator`; IncompleteReadError at EOF,
   // LimitOverrunError if not found within the limit (nothing consumed).
   Task<std::string> readuntil(std::string_view separator = "\n");

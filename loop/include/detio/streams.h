@@ -22,11 +22,13 @@ struct Connection {
 };
 
 // Connects to host:port: `auto [reader, writer] = co_await open_connection(...)`.
-Task<Connection> open_connection(std::string host, std::uint16_t port,
+// ValueError for a port outside 0..65535, a host with an embedded NUL, or a
+// limit of 0.
+Task<Connection> open_connection(std::string host, std::int64_t port,
                                  std::size_t limit = kDefaultStreamLimit);
 
 namespace internal {
-Task<Server> start_server(ClientConnected callback, std::string host, std::uint16_t port, int backlog,
+Task<Server> start_server(ClientConnected callback, std::string host, std::int64_t port, int backlog,
                           std::size_t limit, bool start_serving);
 }  // namespace internal
 
@@ -38,9 +40,10 @@ inline Task<void> nothing_to_await() { co_return; }
 // `callback(reader, writer)` as a new task for each connection. The
 // callback returns Task<void>, or void (asyncio's plain callable: it is
 // called, and nothing is awaited). With start_serving = false the socket is
-// bound but not listening: connects are refused until Server::start_serving().
+// bound but not listening: connects are refused until Server::start_serving(). ValueError (before listening) for a
+// port outside 0..65535, a host with an embedded NUL, or a limit of 0.
 template <class Callback>
-Task<Server> start_server(Callback callback, std::string host, std::uint16_t port, int backlog = 100,
+Task<Server> start_server(Callback callback, std::string host, std::int64_t port, int backlog = 100,
                           std::size_t limit = kDefaultStreamLimit, bool start_serving = true) {
   static_assert(std::is_invocable_r_v<Task<void>, Callback&, StreamReader, StreamWriter> ||
                     std::is_invocable_r_v<void, Callback&, StreamReader, StreamWriter>,

@@ -11,7 +11,9 @@
 // group's tasks and is re-raised as CancelledError once they are done.
 #pragma once
 
+#include <functional>
 #include <list>
+#include <type_traits>
 #include <vector>
 
 #include "detio/task_handle.h"
@@ -61,13 +63,19 @@ class TaskGroup {
   bool parent_cancel_requested_ = false;
 };
 
-// Runs `body(group)` and then waits for the group (see TaskGroup).
-template <class Body>
-Task<void> task_group(Body body) {
+// Runs `body(group, args...)` and then waits for the group (see TaskGroup).
+// The body and the arguments are kept (by value) until the group is done.
+// Passing values as `args` instead of lambda captures is the spelling that
+// g++ 12 compiles correctly inside co_await (README, "g++ 12 and
+// coroutines"): co_await task_group(fill, tag) calls fill(group, tag).
+template <class Body, class... Args>
+Task<void> task_group(Body body, Args... args) {
+  static_assert(std::is_invocable_v<Body&, TaskGroup&, Args&...>,
+                "task_group: the body must be callable as body(TaskGroup&, args...)");
   TaskGroup group;
   std::exception_ptr body_error;
   try {
-    co_await body(group);
+    co_await std::invoke(body, group, args...);
   } catch (...) {
     body_error = std::current_exception();
   }

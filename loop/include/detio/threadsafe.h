@@ -217,9 +217,10 @@ class LoopHandle {
   // loop; only the simulation's own thread on a simulated one).
   template <class F>
   void call_soon_threadsafe(F f) const {
+    const internal::LoopDoor& target = door();  // throws for an empty handle: before `new`
     auto* node = new internal::ThreadsafeCall<F>(std::move(f));
     internal::post_or_throw(
-        door(), node, [](internal::ReadyNode* n) { delete static_cast<internal::ThreadsafeCall<F>*>(n); },
+        target, node, [](internal::ReadyNode* n) { delete static_cast<internal::ThreadsafeCall<F>*>(n); },
         "call_soon_threadsafe");
   }
 
@@ -316,7 +317,7 @@ template <class T>
 ConcurrentFuture<T> run_coroutine_threadsafe(Task<T> task, const LoopHandle& loop) {
   if (!task.valid()) throw InvalidStateError("run_coroutine_threadsafe: empty or already awaited detio::Task");
   auto state = std::make_shared<internal::ConcurrentState<T>>();
-  state->door = loop.door();
+  state->door = loop.door();  // throws for an empty handle: before `new`
   auto* node = new internal::StartCoroutine<T>(std::move(task), state);
   internal::post_or_throw(
       state->door, node, [](internal::ReadyNode* n) { delete static_cast<internal::StartCoroutine<T>*>(n); },

@@ -25,11 +25,18 @@ TimePoint now();
 
 namespace detio::internal {
 
+// a + b, saturating at Duration::max() / min() instead of overflowing: all
+// time arithmetic on user-given durations (timeouts, link latencies, fault
+// delays) goes through these, so Duration::max() means "never".
+constexpr Duration saturating_add(Duration a, Duration b) noexcept {
+  Duration::rep sum = 0;
+  if (__builtin_add_overflow(a.count(), b.count(), &sum)) return b > Duration::zero() ? Duration::max() : Duration::min();
+  return Duration(sum);
+}
+
 // now + d, saturating instead of overflowing for huge durations.
 constexpr TimePoint deadline_after(TimePoint now, Duration d) noexcept {
-  if (d > Duration::zero() && now.time_since_epoch() > Duration::max() - d) return TimePoint::max();
-  if (d < Duration::zero() && now.time_since_epoch() < Duration::min() - d) return TimePoint::min();
-  return now + d;
+  return TimePoint(saturating_add(now.time_since_epoch(), d));
 }
 
 }  // namespace detio::internal

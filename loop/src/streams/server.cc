@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "detio/internal/argument_checks.h"
 #include "detio/internal/future_awaiter.h"
 #include "detio/sleep.h"
 #include "detio/streams.h"
@@ -104,10 +105,14 @@ Task<void> ServerState::serve_forever(std::shared_ptr<ServerState> self) {
   }
 }
 
-Task<Server> start_server(ClientConnected callback, std::string host, std::uint16_t port, int backlog,
+Task<Server> start_server(ClientConnected callback, std::string host, std::int64_t port, int backlog,
                           std::size_t limit, bool start_serving) {
+  check_host(host, "start_server");
+  const std::uint16_t listen_port = checked_port(port, "start_server");
+  // Checked here: the per-connection streams are made inside the library.
+  check_limit(limit, "start_server");
   auto state = std::make_shared<ServerState>(std::move(callback), limit);
-  co_await state->bind(host, port, backlog);
+  co_await state->bind(host, listen_port, backlog);
   // Bound, not listening until start_serving (an early connect is refused),
   // as asyncio's create_server; it too then skips one loop iteration.
   if (start_serving) co_await ServerState::start_serving_task(state);
@@ -130,8 +135,11 @@ bool Server::is_serving() const { return state_->is_serving(); }
 Task<void> Server::start_serving() { return internal::ServerState::start_serving_task(state_); }
 Task<void> Server::serve_forever() { return internal::ServerState::serve_forever(state_); }
 
-Task<Connection> open_connection(std::string host, std::uint16_t port, std::size_t limit) {
-  std::shared_ptr<Transport> transport = co_await running_network().connect(std::move(host), port);
+Task<Connection> open_connection(std::string host, std::int64_t port, std::size_t limit) {
+  internal::check_host(host, "open_connection");
+  const std::uint16_t connect_port = internal::checked_port(port, "open_connection");
+  internal::check_limit(limit, "open_connection");
+  std::shared_ptr<Transport> transport = co_await running_network().connect(std::move(host), connect_port);
   auto state = std::make_shared<internal::StreamState>(limit);
   state->attach(std::move(transport));
   co_return Connection{StreamReader(state), StreamWriter(state)};

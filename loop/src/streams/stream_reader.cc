@@ -60,8 +60,10 @@ Task<std::string> read_line(State s) {
   throw ValueError(overrun->what());
 }
 
-Task<std::string> read_exactly(State s, std::size_t n) {
+Task<std::string> read_exactly(State s, std::int64_t size) {
+  if (size < 0) throw ValueError("readexactly size can not be less than zero");
   s->throw_if_failed();
+  const auto n = static_cast<std::size_t>(size);
   if (n == 0) co_return std::string();
   while (s->buffer.size() < n) {
     if (s->eof) throw IncompleteReadError(s->take(s->buffer.size()), n);
@@ -76,7 +78,7 @@ StreamReader::StreamReader(std::size_t limit) : state_(std::make_shared<StreamSt
 
 Task<std::string> StreamReader::read(std::int64_t n) { return read_some(state_, n); }
 Task<std::string> StreamReader::readline() { return read_line(state_); }
-Task<std::string> StreamReader::readexactly(std::size_t n) { return read_exactly(state_, n); }
+Task<std::string> StreamReader::readexactly(std::int64_t n) { return read_exactly(state_, n); }
 Task<std::string> StreamReader::readuntil(std::string_view separator) {
   return read_until(state_, std::string(separator));
 }

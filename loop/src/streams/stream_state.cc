@@ -1,13 +1,12 @@
 #include "detio/internal/stream_state.h"
 
+#include "detio/internal/argument_checks.h"
 #include "detio/internal/future_awaiter.h"
 #include "detio/sleep.h"
 
 namespace detio::internal {
 
-StreamState::StreamState(std::size_t limit_bytes) : limit(limit_bytes) {
-  if (limit == 0) throw ValueError("StreamReader limit must be > 0");
-}
+StreamState::StreamState(std::size_t limit_bytes) : limit(limit_bytes) { check_limit(limit, "StreamReader"); }
 
 StreamState::~StreamState() {
   // The loss error is also raised by reads and drain(); like asyncio's

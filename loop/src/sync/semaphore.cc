@@ -1,5 +1,6 @@
 #include "detio/semaphore.h"
 
+#include <limits>
 #include <string>
 
 #include "detio/internal/future_awaiter.h"
@@ -54,6 +55,9 @@ Task<bool> Semaphore::acquire() {
 
 void Semaphore::release() {
   if (bounded_ && value_ >= bound_) throw ValueError("BoundedSemaphore released too many times");
+  if (value_ == std::numeric_limits<int>::max()) {
+    throw ValueError("Semaphore released too many times: its value would exceed " + std::to_string(value_));
+  }
   ++value_;
   wake_up_next();
 }

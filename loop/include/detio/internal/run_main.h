@@ -10,7 +10,8 @@
 //     true to stop driving although main is unfinished (a hang);
 //   std::exception_ptr cannot_finish(const TaskHandleBase& main, bool hung)
 //     the error for a main that can never finish (hung: out of budget),
-//     built while its tasks are still alive to be named.
+//     built while its tasks are still alive to be named; `main` is empty
+//     when the budget ran out at shutdown, after main finished.
 #pragma once
 
 #include <concepts>
@@ -62,26 +63,37 @@ void drive(Backend& backend, const TaskHandleBase& main) {
 }
 
 // asyncio.run's _cancel_all_tasks: cancel every live task and run until
-// they are all done (or nothing can move any more).
+// they are all done, nothing can move any more, or the backend's budget
+// runs out (a task that swallows every cancel would run for ever). False if
+// the budget ran out.
 template <LoopBackend Backend>
-void cancel_remaining_tasks(Backend& backend) {
+bool cancel_remaining_tasks(Backend& backend) {
   LoopCore& loop = backend.loop();
   std::vector<TaskHandleBase> pending;
   loop.tasks().for_each([&](TaskRegistryEntry* e) { pending.emplace_back(e->task); });
-  if (pending.empty()) return;
+  if (pending.empty()) return true;
   for (TaskHandleBase& t : pending) t.cancel();
   std::size_t first_pending = 0;
+  bool out_of_budget = false;
   drive_until(loop, backend, [&] {
     while (first_pending < pending.size() && pending[first_pending].done()) ++first_pending;
-    return first_pending == pending.size();
+    if (first_pending == pending.size()) return true;
+    out_of_budget = backend.out_of_budget();
+    return out_of_budget;
   });
+  return !out_of_budget;
 }
 
 // The end of asyncio.run: cancel the tasks still pending, let them finish,
-// free every frame.
+// free every frame. If the budget runs out first, frees every frame and
+// throws the backend's error (HangError under sim).
 template <LoopBackend Backend>
 void finish(Backend& backend) {
-  cancel_remaining_tasks(backend);
+  if (!cancel_remaining_tasks(backend)) {
+    std::exception_ptr error = backend.cannot_finish(TaskHandleBase(), /*hung=*/true);
+    backend.loop().shutdown();
+    std::rethrow_exception(error);
+  }
   backend.loop().shutdown();
 }
 

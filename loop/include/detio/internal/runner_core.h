@@ -6,12 +6,15 @@
 // of asyncio.run does (so a simulation's trace hash is final after close).
 //
 // Backend is a LoopBackend (run_main.h) with a nested `Active` guard that
-// makes it the running loop.
+// makes it the running loop. close() throws if the shutdown overruns the
+// backend's budget (a simulation: HangError); it frees everything anyway.
 #pragma once
 
+#include <cstdio>
 #include <exception>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "absl/cleanup/cleanup.h"
@@ -30,7 +33,29 @@ class RunnerCore {
     backend_.emplace(std::forward<Args>(args)...);
   }
   RunnerCore(const RunnerCore&) = delete;
-  ~RunnerCore() { close(); }
+  // A close() that fails here can only be reported: destructors must not
+  // throw.
+  ~RunnerCore() {
+    try {
+      close();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "detio: %s: closing the loop failed: %s\n", name_, e.what());
+    }
+  }
+
+  // run(main), then close(), so that an error of the shutdown reaches the
+  // caller: run(main) as asyncio.run does it.
+  template <class T>
+  T run_then_close(Task<T> main) {
+    if constexpr (std::is_void_v<T>) {
+      run(std::move(main));
+      close();
+    } else {
+      T result = run(std::move(main));
+      close();
+      return result;
+    }
+  }
 
   template <class T>
   T run(Task<T> main) {
@@ -63,11 +88,10 @@ class RunnerCore {
   void close() {
     if (running_) throw RuntimeError(std::string(name_) + ".close() cannot be called while its run() is running");
     if (!backend_) return;
-    {
-      typename Backend::Active active(*backend_);
-      finish(*backend_);
-    }
-    backend_.reset();
+    // The backend goes even if finish() throws (it then freed every task).
+    absl::Cleanup release = [this] { backend_.reset(); };
+    typename Backend::Active active(*backend_);
+    finish(*backend_);
   }
 
  private:

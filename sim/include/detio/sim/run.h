@@ -31,6 +31,12 @@ class RunHooks;
 
 namespace detio::sim {
 
+// The budget of a run whose Options::budget sets neither limit, so that no
+// run hangs: a livelock in zero virtual time (a loop of sleep(0)) ends after
+// max_steps steps, one that only moves the clock after max_virtual_time.
+// Set either limit to override it (e.g. {.max_steps = UINT64_MAX}).
+inline constexpr Budget kDefaultBudget{.max_virtual_time = std::chrono::hours(24 * 365), .max_steps = 50'000'000};
+
 struct Options {
   // Drives every nondeterministic choice of the run.
   std::uint64_t seed = 0;
@@ -46,7 +52,8 @@ struct Options {
   ExploreOptions explore{};
   // Seeded cancellation injection; off by default.
   InjectOptions inject{};
-  // Hang detection: exceeding a budget ends the run with HangError.
+  // Hang detection: exceeding a budget ends the run with HangError. A
+  // budget that sets neither limit means kDefaultBudget (below).
   Budget budget{};
   // If set, filled with the run's events (else only the hash is kept; see
   // last_trace_hash()).
@@ -113,14 +120,23 @@ class Simulation {
   // --- LoopBackend (detio/internal/run_main.h) ---
   // Jumps to the deadline; false when there is none (nothing can happen).
   bool poll(detio::internal::LoopCore& loop, std::optional<TimePoint> deadline);
-  // Options::budget is spent.
+  // The budget (Options::budget, or kDefaultBudget) is spent, also at
+  // shutdown after main finished. Called once per loop iteration: steps
+  // are task steps plus the iterations that ran only callbacks.
   bool out_of_budget() const;
-  // DeadlockError (HangError if hung) naming the blocked tasks.
+  // DeadlockError (HangError if hung) naming the blocked tasks; `main` is
+  // empty for a hang at shutdown.
   std::exception_ptr cannot_finish(const TaskHandleBase& main, bool hung);
 
  private:
+  std::uint64_t budget_steps() const noexcept;
+
   struct Streams;
   Options options_;
+  Budget budget_;
+  // Bookkeeping of out_of_budget() (const for the LoopBackend concept).
+  mutable std::uint64_t steps_seen_ = 0;
+  mutable std::uint64_t idle_iterations_ = 0;
   detio::internal::LoopCore loop_;
   std::unique_ptr<Streams> streams_;
   Trace hash_only_trace_{false};
@@ -135,7 +151,7 @@ class Simulation {
 template <class T>
 T run(Task<T> main, Options options = {}) {
   detio::internal::RunnerCore<internal::Simulation> runner("detio::sim::run()", options);
-  return runner.run(std::move(main));
+  return runner.run_then_close(std::move(main));
 }
 
 // sim::Runner (asyncio.Runner in virtual time): one simulation (one seed,

@@ -3,6 +3,8 @@
 // clogged.
 #pragma once
 
+#include <string_view>
+
 #include "detio/net/options.h"
 #include "detio/time.h"
 
@@ -13,6 +15,10 @@ struct Link {
   TimePoint busy_until{};
   TimePoint clogged_until{};
 };
+
+// ValueError naming `name` (e.g. "network.remote") if a latency or jitter
+// is negative.
+void check_link(const LinkParams& params, std::string_view name);
 
 // Time to put `bytes` on a wire of `bandwidth` bytes/s (rounded up).
 Duration serialization_time(std::size_t bytes, std::uint64_t bandwidth) noexcept;
