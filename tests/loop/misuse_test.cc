@@ -176,7 +176,7 @@ TEST(Misuse, OutsideALoop) {
 TEST(Misuse, StreamReaderFedByHand) {
   detio::sim::run([]() -> Task<void> {
     detio::StreamReader r;
-    EXPECT_EQ(co_await co_error_of(r.readuntil("")), "ValueError: readuntil: the separator must be at least one byte");
+    EXPECT_EQ(co_await co_error_of(r.readuntil("")), "ValueError: Separator should be at least one-byte string");
     auto first = detio::create_task(r.read());
     co_await detio::sleep(0ms);
     EXPECT_EQ(co_await co_error_of(r.readline()),
