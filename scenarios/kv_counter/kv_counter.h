@@ -10,7 +10,9 @@
 //
 // Invariants checked at the end of every run:
 // - each counter equals the number of increments issued for it (none lost,
-//   none applied twice), and the server applied each request id once;
+//   none applied twice), and the server applied each request id once; a
+//   client cancelled mid-request (cancellation injection) leaves that one
+//   increment in doubt: applied or not, never twice;
 // - the values a client sees for its own increments of a key strictly grow.
 #pragma once
 
@@ -35,6 +37,9 @@ struct Report {
   int increments = 0;  // acknowledged, over all clients
   int retries = 0;     // requests sent again after a timeout or error
   std::map<std::string, int> issued;  // acknowledged increments per key
+  // Increments whose client was cancelled before the answer: maybe applied.
+  std::map<std::string, int> in_doubt;
+  int cancelled_clients = 0;
   std::vector<std::string> violations;
 };
 

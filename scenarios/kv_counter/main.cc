@@ -30,6 +30,10 @@ detio::sim::SweepOptions defaults() {
   o.base.faults.partition = 0.002;
   o.base.faults.refuse = 0.05;
   o.base.buggify = 0.25;
+  // Injected cancels (swarm mode) may end clients and connection handlers,
+  // never the server itself (node "kv"'s main task): a dead server makes
+  // every client retry forever.
+  o.base.inject.spare_tasks = "kv";
   // Liveness: a run that has not finished after an hour of virtual time
   // is stuck (HangError names the blocked tasks).
   o.default_budget = {.max_virtual_time = std::chrono::hours(1), .max_steps = 10'000'000};

@@ -11,9 +11,10 @@
 namespace detio::sim {
 namespace {
 
-constexpr std::array<std::string_view, 13> kOptionKeys = {
-    "faults", "reset", "delay", "clog", "partition", "refuse", "inject", "inject_rate", "early_timeouts",
-    "ready",  "slack", "shuffle", "buggify"};
+constexpr std::array<std::string_view, 18> kOptionKeys = {
+    "faults",       "reset",        "delay",   "clog",     "partition", "refuse",    "inject",
+    "inject_rate",  "inject_at",    "inject_tasks", "inject_spare", "early_timeouts", "ready", "pct_depth",
+    "slack",        "coalesce",     "shuffle", "buggify"};
 
 thread_local internal::KnobContext* current_context = nullptr;
 
@@ -37,6 +38,10 @@ std::optional<bool> parse_on_off(std::string_view s) {
   return std::nullopt;
 }
 
+Duration microseconds_or_off(std::string_view v) {
+  return v == "off" ? Duration::zero() : Duration(std::chrono::microseconds(*parse_int(v)));
+}
+
 // Checks one key=value; an empty string if fine, else why not.
 std::string check(std::string_view key, std::string_view value) {
   auto bad = [&](std::string_view want) { return fmt::format("knob {}={}: want {}", key, value, want); };
@@ -53,7 +58,13 @@ std::string check(std::string_view key, std::string_view value) {
   }
   if (key == "early_timeouts" || key == "shuffle") return parse_on_off(value) ? "" : bad("on or off");
   if (key == "ready") return value == "fifo" || value == "random" || value == "pct" ? "" : bad("fifo, random or pct");
-  if (key == "slack") {
+  if (key == "inject_at") return value == "suspend" || value == "wakeup" ? "" : bad("suspend or wakeup");
+  if (key == "inject_tasks" || key == "inject_spare") return "";  // any glob pattern
+  if (key == "pct_depth") {
+    std::optional<std::int64_t> n = parse_int(value);
+    return n && *n >= 0 && *n <= 1000 ? "" : bad("a number of change points in [0, 1000]");
+  }
+  if (key == "slack" || key == "coalesce") {
     if (value == "off") return "";
     std::optional<std::int64_t> us = parse_int(value);
     return us && *us >= 0 ? "" : bad("microseconds >= 0");
@@ -96,6 +107,10 @@ std::optional<Knobs> Knobs::parse(std::string_view text, std::string* error) {
 
 void Knobs::set(std::string key, std::string value) { values_[std::move(key)] = std::move(value); }
 
+void Knobs::update(const Knobs& other) {
+  for (const auto& [key, value] : other.values_) values_[key] = value;
+}
+
 void Knobs::erase(std::string_view key) {
   auto it = values_.find(key);
   if (it != values_.end()) values_.erase(it);
@@ -136,13 +151,16 @@ void Knobs::apply(Options& options) const {
     options.inject.max_per_run = static_cast<int>(std::min<std::int64_t>(n, 1 << 30));
   }
   if (const std::string* v = get("inject_rate")) options.inject.rate = *parse_double(*v);
+  if (const std::string* v = get("inject_at")) options.inject.at = *v == "wakeup" ? InjectAt::kWakeup : InjectAt::kSuspend;
+  if (const std::string* v = get("inject_tasks")) options.inject.tasks = *v;
+  if (const std::string* v = get("inject_spare")) options.inject.spare_tasks = *v;
   if (const std::string* v = get("early_timeouts")) options.inject.early_timeouts = *parse_on_off(*v);
   if (const std::string* v = get("ready")) {
     options.explore.ready_order = *v == "fifo" ? ReadyOrder::kFifo : *v == "random" ? ReadyOrder::kRandom : ReadyOrder::kPct;
   }
-  if (const std::string* v = get("slack")) {
-    options.explore.timer_slack = *v == "off" ? Duration::zero() : Duration(std::chrono::microseconds(*parse_int(*v)));
-  }
+  if (const std::string* v = get("pct_depth")) options.explore.pct_change_points = static_cast<int>(*parse_int(*v));
+  if (const std::string* v = get("slack")) options.explore.timer_slack = microseconds_or_off(*v);
+  if (const std::string* v = get("coalesce")) options.explore.timer_coalescing = microseconds_or_off(*v);
   if (const std::string* v = get("shuffle")) options.explore.shuffle_same_instant = *parse_on_off(*v);
   if (const std::string* v = get("buggify")) options.buggify = *v == "off" ? 0.0 : *parse_double(*v);
 }
@@ -162,6 +180,12 @@ std::int64_t knob(std::string_view name, std::int64_t default_value) {
   }
   context->seen.emplace(std::string(name), value);
   return value;
+}
+
+std::int64_t switch_knob(std::string_view name, std::int64_t default_value) {
+  internal::KnobContext* context = current_context;
+  if (!context || !context->knobs) return default_value;
+  return context->knobs->user(name).value_or(default_value);
 }
 
 namespace internal {

@@ -6,6 +6,7 @@
 
 #include "detio/internal/task_state.h"
 #include "detio/internal/timeout_scope.h"
+#include "detio/sim/task_pattern.h"
 
 namespace detio::sim::internal {
 
@@ -51,21 +52,36 @@ void RunHooks::on_step(TaskStateBase& task) {
   record(TraceKind::kStep, &task, "");
 }
 
-void RunHooks::on_suspend(TaskStateBase& task) {
-  if (!inject_.cancel || injecting_ || injections_ >= inject_.max_per_run) return;
-  if (inject_.spare_main && task.number() == 1) return;
-  if (!inject_random_.chance(inject_.rate)) return;
+bool RunHooks::may_inject(const TaskStateBase& task) const {
+  if (!inject_.cancel || injecting_ || injections_ >= inject_.max_per_run) return false;
+  if (inject_.spare_main && task.number() == 1) return false;
+  if (!inject_.tasks.empty() && !matches_task_pattern(inject_.tasks, task.name())) return false;
+  if (!inject_.spare_tasks.empty() && matches_task_pattern(inject_.spare_tasks, task.name())) return false;
+  if (inject_.early_timeouts) {
+    const detio::internal::TimeoutScope* scope = task.innermost_timeout();
+    if (!scope || !scope->can_expire()) return false;
+  }
+  return true;
+}
+
+void RunHooks::maybe_inject(TaskStateBase& task, InjectAt at) {
+  if (inject_.at != at || !may_inject(task) || !inject_random_.chance(inject_.rate)) return;
   ++injections_;
   injecting_ = true;  // the cancel below may suspend nothing, but be safe
-  detio::internal::TimeoutScope* scope = task.innermost_timeout();
-  if (inject_.early_timeouts && scope && scope->expire_now()) {
-    record(TraceKind::kInjection, &task, "timeout expired early");
+  const char* where = at == InjectAt::kWakeup ? " at wake-up" : "";
+  if (inject_.early_timeouts) {
+    task.innermost_timeout()->expire_now();
+    record(TraceKind::kInjection, &task, fmt::format("timeout expired early{}", where));
   } else {
-    record(TraceKind::kInjection, &task, "cancel");
+    record(TraceKind::kInjection, &task, fmt::format("cancel{}", where));
     task.cancel_task("injected by detio::sim");
   }
   injecting_ = false;
 }
+
+void RunHooks::on_suspend(TaskStateBase& task) { maybe_inject(task, InjectAt::kSuspend); }
+
+void RunHooks::on_wakeup(TaskStateBase& task) { maybe_inject(task, InjectAt::kWakeup); }
 
 void RunHooks::on_cancel(TaskStateBase& task, std::string_view message) {
   record(TraceKind::kCancel, &task, std::string(message));
@@ -88,6 +104,11 @@ TimePoint RunHooks::timer_deadline(TimePoint, TimePoint when) {
   if (explore_.timer_slack <= Duration::zero()) return when;
   Duration slack = schedule_random_.duration(Duration::zero(), explore_.timer_slack);
   return detio::internal::deadline_after(when, slack);
+}
+
+TimePoint RunHooks::timer_horizon(TimePoint now) {
+  if (explore_.timer_coalescing <= Duration::zero()) return now;
+  return detio::internal::deadline_after(now, explore_.timer_coalescing);
 }
 
 std::uint64_t RunHooks::timer_sequence(std::uint64_t counter) {

@@ -9,14 +9,15 @@ namespace detio::sim {
 namespace {
 
 constexpr std::string_view kUsage =
-    "detio scenario protocol:\n"
+    "detio scenario protocol: PROGRAM --detio-seeds A..B [flags] [-- ARGS]\n"
     "  --detio-seeds A..B    seeds to run (required)\n"
     "  --detio-shard I/N     only seeds s with s % N == I\n"
     "  --detio-knobs K       knobs, e.g. 'faults=off,inject=1'\n"
-    "  --detio-swarm         each seed picks its own fault mix\n"
+    "  --detio-swarm         each seed draws its own faults, schedule and injections\n"
     "  --detio-trace PREFIX  write traces (PREFIX.txt/.json)\n"
     "  --detio-stop          stop at the first failure\n"
-    "  --detio-shrink        shrink the first failure\n";
+    "  --detio-shrink        shrink the first failure\n"
+    "  -- ARGS               the scenario's own arguments\n";
 
 int bad(const char* argv0, const std::string& why) {
   std::fprintf(stderr, "%s: %s\n", argv0, why.c_str());
@@ -24,25 +25,26 @@ int bad(const char* argv0, const std::string& why) {
   return 2;
 }
 
-}  // namespace
-
-bool is_scenario_protocol(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--detio-seeds") == 0 || std::strncmp(argv[i], "--detio-seeds=", 14) == 0) return true;
+std::string quoted(const std::string& s) {
+  if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:,+@") ==
+                        std::string::npos) {
+    return s;
   }
-  return false;
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
 }
 
-int scenario_main(int argc, char** argv, const SweepBody& body, SweepOptions options) {
-  options.use_env = false;
-  options.stop_on_first_failure = false;
-  options.shrink = false;
-  options.protocol = stdout;
-  options.report = stderr;
+// Parses the protocol flags into `options` and the arguments after `--`
+// into `args`; returns 0, or the exit status of a usage error.
+int parse(int argc, char** argv, SweepOptions& options, std::vector<std::string>& args, std::string& flags) {
   bool have_seeds = false;
-  std::string flags;  // the flags a replay line repeats
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
+    if (arg == "--") {
+      args.assign(argv + i + 1, argv + argc);
+      break;
+    }
     std::string value;
     const std::size_t eq = arg.find('=');
     if (arg.rfind("--detio-", 0) == 0 && eq != std::string::npos) {
@@ -83,18 +85,60 @@ int scenario_main(int argc, char** argv, const SweepBody& body, SweepOptions opt
     } else if (arg == "--detio-shrink") {
       options.shrink = true;
     } else {
-      return bad(argv[0], "unknown argument '" + std::string(argv[i]) + "'");
+      return bad(argv[0], "unknown argument '" + std::string(argv[i]) + "' (a scenario's own arguments go after --)");
     }
   }
   if (!have_seeds) return bad(argv[0], "--detio-seeds is required");
+  return 0;
+}
+
+}  // namespace
+
+bool is_scenario_protocol(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--") == 0) break;
+    if (std::strcmp(argv[i], "--detio-seeds") == 0 || std::strncmp(argv[i], "--detio-seeds=", 14) == 0) return true;
+  }
+  return false;
+}
+
+namespace {
+
+// The protocol for a body with arguments (`with_args`) or without (`plain`).
+int run_protocol(int argc, char** argv, const ScenarioBody* with_args, const SweepBody* plain, SweepOptions options) {
+  options.use_env = false;
+  options.stop_on_first_failure = false;
+  options.shrink = false;
+  options.protocol = stdout;
+  options.report = stderr;
+  std::vector<std::string> args;
+  std::string flags;  // the flags a replay line repeats
+  if (int status = parse(argc, argv, options, args, flags)) return status;
+  if (plain && !args.empty()) return bad(argv[0], "this scenario takes no arguments of its own (after --)");
+  std::string tail;
+  if (!args.empty()) {
+    tail = " --";
+    for (const std::string& a : args) tail += " " + quoted(a);
+  }
   const std::string self = self_path();
-  options.replay_line = [self, flags](std::uint64_t seed, const Knobs& knobs) {
+  options.replay_line = [self, flags, tail](std::uint64_t seed, const Knobs& knobs) {
     std::string line = self + " --detio-seeds " + std::to_string(seed) + flags;
-    if (!knobs.empty()) line += " --detio-knobs '" + knobs.text() + "'";
-    return line;
+    if (!knobs.empty()) line += " --detio-knobs " + quoted(knobs.text());
+    return line + tail;
   };
+  SweepBody body = plain ? *plain : SweepBody([with_args, &args](const Options& o) { (*with_args)(o, args); });
   SweepResult result = sweep(body, std::move(options));
   return result.ok() ? 0 : 1;
+}
+
+}  // namespace
+
+int scenario_main(int argc, char** argv, const ScenarioBody& body, SweepOptions defaults) {
+  return run_protocol(argc, argv, &body, nullptr, std::move(defaults));
+}
+
+int scenario_main(int argc, char** argv, const SweepBody& body, SweepOptions defaults) {
+  return run_protocol(argc, argv, nullptr, &body, std::move(defaults));
 }
 
 }  // namespace detio::sim

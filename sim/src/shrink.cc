@@ -61,6 +61,11 @@ std::vector<Knobs> candidates(const Options& base, const Knobs& knobs,
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.explore.timer_slack).count();
     if (us > 1) out.push_back(with("slack", fmt::format("{}", us / 2)));
   }
+  if (now.explore.timer_coalescing > Duration::zero()) {
+    out.push_back(with("coalesce", "0"));
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.explore.timer_coalescing).count();
+    if (us > 1) out.push_back(with("coalesce", fmt::format("{}", us / 2)));
+  }
   if (now.explore.shuffle_same_instant) out.push_back(with("shuffle", "off"));
   if (now.buggify > 0) out.push_back(with("buggify", "0"));
   for (const auto& [name, value] : user_knobs) {

@@ -82,6 +82,17 @@ Options options_for_seed(const SweepOptions& options, std::uint64_t seed) {
   return o;
 }
 
+Knobs replay_knobs(const SweepOptions& options, std::uint64_t seed, const Knobs& knobs) {
+  if (!options.swarm) return knobs;
+  // Spell out the seed's whole mix: the line shows what ran, and replays it
+  // even where the swarm would draw differently.
+  Options effective = unknobbed_options(options, seed);
+  knobs.apply(effective);
+  Knobs out = knobs;
+  out.update(mix_knobs(effective));
+  return out;
+}
+
 std::string replay_line(const SweepOptions& options, std::uint64_t seed, const Knobs& knobs) {
   if (options.replay_line) return options.replay_line(seed, knobs);
   std::string line = fmt::format("DETIO_SEED={}", seed);
@@ -125,7 +136,8 @@ SweepResult sweep(const SweepBody& body, SweepOptions options) {
                write_trace(full, fmt::format("{}-{}", options.trace_prefix, seed), seed, again.hash, mix))
             result.trace_files.push_back(std::move(f));
         }
-        SeedFailure failure{seed, r.message, r.hash, mix, replay_line(options, seed, options.knobs)};
+        SeedFailure failure{seed, r.message, r.hash, mix,
+                            replay_line(options, seed, replay_knobs(options, seed, options.knobs))};
         if (options.report) {
           std::fprintf(options.report, "detio: seed %llu FAILED: %s\n  mix: %s\n  replay: %s\n",
                        static_cast<unsigned long long>(seed), r.message.c_str(), mix.c_str(),
@@ -145,7 +157,9 @@ SweepResult sweep(const SweepBody& body, SweepOptions options) {
   if (first_failure && options.shrink) {
     ShrinkOptions so;
     so.max_runs = options.max_shrink_runs;
-    so.replay_line = [&](std::uint64_t seed, const Knobs& knobs) { return replay_line(options, seed, knobs); };
+    so.replay_line = [&](std::uint64_t seed, const Knobs& knobs) {
+      return replay_line(options, seed, replay_knobs(options, seed, knobs));
+    };
     ShrinkResult s =
         shrink(body, unknobbed_options(options, first_failure->seed), options.knobs, *first_failure, so);
     if (options.report) {

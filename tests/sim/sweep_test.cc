@@ -13,6 +13,7 @@
 #include "detio/detio.h"
 #include "detio/sim/gtest.h"
 #include "detio/sim/knobs.h"
+#include "detio/sim/scenario_main.h"
 #include "detio/sim/sweep.h"
 #include "subprocess_util.h"
 
@@ -103,7 +104,15 @@ TEST(Knobs, ParseFormatAndApply) {
   EXPECT_EQ(o.buggify, 0.0);
   EXPECT_TRUE(o.explore.shuffle_same_instant);
 
-  for (const char* bad : {"ready=sideways", "reset=2", "inject=-1", "ops", "=3", "ops=many", "slack=-5"}) {
+  Knobs::parse("coalesce=120,pct_depth=4,inject_at=wakeup,inject_tasks=worker-*|client?,inject_spare=main")->apply(o);
+  EXPECT_EQ(o.explore.timer_coalescing, detio::Duration(120us));
+  EXPECT_EQ(o.explore.pct_change_points, 4);
+  EXPECT_EQ(o.inject.at, detio::sim::InjectAt::kWakeup);
+  EXPECT_EQ(o.inject.tasks, "worker-*|client?");
+  EXPECT_EQ(o.inject.spare_tasks, "main");
+
+  for (const char* bad : {"ready=sideways", "reset=2", "inject=-1", "ops", "=3", "ops=many", "slack=-5",
+                          "coalesce=soon", "inject_at=later", "pct_depth=-1"}) {
     error.clear();
     EXPECT_FALSE(Knobs::parse(bad, &error)) << bad;
     EXPECT_FALSE(error.empty()) << bad;
@@ -121,53 +130,113 @@ TEST(Knobs, UserKnobsReachTheBodyAndAreReported) {
   EXPECT_EQ(r.user_knobs.at("ops"), 3);
 }
 
-TEST(Swarm, EachSeedPicksItsOwnFaultMixReproducibly) {
+TEST(Swarm, EachSeedDrawsItsWholeMixReproducibly) {
   detio::sim::SwarmOptions swarm;
   std::set<std::string> mixes;
-  int fault_free = 0, all_kinds = 0;
-  for (std::uint64_t seed = 1; seed <= 400; ++seed) {
+  int fault_free = 0, all_kinds = 0, fifo = 0, random_order = 0, pct = 0, slack = 0, coalesce = 0, shuffle = 0;
+  int inject_off = 0, at_wakeup = 0, early = 0, asyncio_like = 0;
+  for (std::uint64_t seed = 1; seed <= 1200; ++seed) {
     Options a{.seed = seed}, b{.seed = seed};
     detio::sim::apply_swarm(a, swarm);
     detio::sim::apply_swarm(b, swarm);
     EXPECT_EQ(detio::sim::describe_mix(a), detio::sim::describe_mix(b));
     mixes.insert(detio::sim::describe_mix(a));
-    const int kinds = (a.faults.reset > 0) + (a.faults.delay > 0) + (a.faults.clog > 0) + (a.faults.partition > 0);
+    const int kinds = (a.faults.reset > 0) + (a.faults.delay > 0) + (a.faults.clog > 0) + (a.faults.partition > 0) +
+                      (a.faults.refuse > 0);
     fault_free += kinds == 0;
-    all_kinds += kinds == 4;
-    for (double rate : {a.faults.reset, a.faults.delay, a.faults.clog, a.faults.partition}) {
+    all_kinds += kinds == 5;
+    for (double rate : {a.faults.reset, a.faults.delay, a.faults.clog, a.faults.partition, a.faults.refuse}) {
       EXPECT_TRUE(rate == 0 || (rate >= swarm.max_fault_rate / 64 && rate <= swarm.max_fault_rate)) << rate;
     }
-    // Off by default: the asyncio guarantees stay.
-    EXPECT_EQ(a.explore.ready_order, detio::sim::ReadyOrder::kFifo);
-    EXPECT_EQ(a.explore.timer_slack, detio::Duration::zero());
-    EXPECT_FALSE(a.inject.cancel);
+    const detio::sim::ExploreOptions& e = a.explore;
+    fifo += e.ready_order == detio::sim::ReadyOrder::kFifo;
+    random_order += e.ready_order == detio::sim::ReadyOrder::kRandom;
+    if (e.ready_order == detio::sim::ReadyOrder::kPct) {
+      ++pct;
+      EXPECT_GE(e.pct_change_points, 1);
+      EXPECT_LE(e.pct_change_points, swarm.max_pct_depth);
+    }
+    slack += e.timer_slack > detio::Duration::zero();
+    EXPECT_LE(e.timer_slack, swarm.max_timer_slack);
+    coalesce += e.timer_coalescing > detio::Duration::zero();
+    EXPECT_LE(e.timer_coalescing, swarm.max_timer_coalescing);
+    EXPECT_TRUE(e.timer_coalescing == detio::Duration::zero() || e.timer_coalescing >= 10us) << seed;
+    shuffle += e.shuffle_same_instant;
+    const detio::sim::InjectOptions& i = a.inject;
+    inject_off += !i.cancel;
+    if (i.cancel) {
+      at_wakeup += i.at == detio::sim::InjectAt::kWakeup;
+      early += i.early_timeouts;
+      EXPECT_GE(i.rate, swarm.max_inject_rate / 1000);
+      EXPECT_LE(i.rate, swarm.max_inject_rate);
+      EXPECT_GE(i.max_per_run, 1);
+      EXPECT_LE(i.max_per_run, swarm.max_injections);
+    }
+    asyncio_like += e.ready_order == detio::sim::ReadyOrder::kFifo && e.timer_slack == detio::Duration::zero() &&
+                    e.timer_coalescing == detio::Duration::zero() && !i.cancel;
   }
-  EXPECT_GT(mixes.size(), 300u);
-  EXPECT_GT(fault_free, 5);
-  EXPECT_GT(all_kinds, 5);
+  EXPECT_GT(mixes.size(), 1150u);
+  EXPECT_GT(fault_free, 10);
+  EXPECT_GT(all_kinds, 10);
+  for (int third : {fifo, random_order, pct}) EXPECT_NEAR(third, 400, 80);
+  EXPECT_NEAR(slack, 400, 80);
+  EXPECT_NEAR(coalesce, 600, 90);
+  EXPECT_NEAR(shuffle, 600, 90);
+  EXPECT_NEAR(inject_off, 300, 70);
+  EXPECT_NEAR(at_wakeup, 450, 80);
+  EXPECT_NEAR(early, 450, 80);
+  // Some seeds run as asyncio does (FIFO, exact timers, nothing injected).
+  EXPECT_GT(asyncio_like, 20);
 }
 
-TEST(Swarm, DimensionsAreOptIn) {
+TEST(Swarm, ADimensionThatIsOffKeepsTheBaseOptions) {
   detio::sim::SwarmOptions swarm;
   swarm.faults = false;
   swarm.buggify = false;
-  swarm.inject = true;
-  swarm.explore_ready_order = true;
-  int injected = 0, random_order = 0, pct = 0;
+  swarm.explore_timers = false;
   for (std::uint64_t seed = 1; seed <= 300; ++seed) {
     Options o{.seed = seed};
     o.faults.clog = 0.125;
+    o.explore.timer_slack = 7us;
     detio::sim::apply_swarm(o, swarm);
     EXPECT_EQ(o.faults.clog, 0.125);
+    EXPECT_EQ(o.faults.reset, 0.0);
     EXPECT_EQ(o.buggify, 0.25);
-    injected += o.inject.cancel;
-    random_order += o.explore.ready_order == detio::sim::ReadyOrder::kRandom;
-    pct += o.explore.ready_order == detio::sim::ReadyOrder::kPct;
+    EXPECT_EQ(o.explore.timer_slack, detio::Duration(7us));
+    EXPECT_EQ(o.explore.timer_coalescing, detio::Duration::zero());
   }
-  EXPECT_GT(injected, 100);
-  EXPECT_LT(injected, 200);
-  EXPECT_GT(random_order, 60);
-  EXPECT_GT(pct, 60);
+  // Turning a dimension off does not shift another's draws.
+  detio::sim::SwarmOptions all;
+  for (std::uint64_t seed = 1; seed <= 100; ++seed) {
+    Options a{.seed = seed}, b{.seed = seed};
+    detio::sim::apply_swarm(a, all);
+    detio::sim::apply_swarm(b, swarm);
+    EXPECT_EQ(a.explore.ready_order, b.explore.ready_order);
+    EXPECT_EQ(a.inject.cancel, b.inject.cancel);
+    EXPECT_EQ(a.inject.rate, b.inject.rate);
+  }
+}
+
+TEST(Swarm, MixKnobsReproduceTheMixExactly) {
+  detio::sim::SwarmOptions swarm;
+  for (std::uint64_t seed = 1; seed <= 300; ++seed) {
+    Options drawn{.seed = seed};
+    detio::sim::apply_swarm(drawn, swarm);
+    const Knobs k = detio::sim::mix_knobs(drawn);
+    // Through text, as in a replay line.
+    std::optional<Knobs> parsed = Knobs::parse(k.text());
+    ASSERT_TRUE(parsed) << k.text();
+    Options replayed{.seed = seed};
+    replayed.buggify = 0.9;
+    replayed.explore.pct_change_points = 77;
+    parsed->apply(replayed);
+    EXPECT_EQ(detio::sim::describe_mix(replayed), detio::sim::describe_mix(drawn)) << k.text();
+    EXPECT_EQ(detio::sim::mix_knobs(replayed), k);
+    EXPECT_EQ(replayed.faults.reset, drawn.faults.reset);
+    EXPECT_EQ(replayed.inject.rate == drawn.inject.rate || !drawn.inject.cancel, true);
+    EXPECT_EQ(replayed.explore.timer_slack, drawn.explore.timer_slack);
+    EXPECT_EQ(replayed.explore.timer_coalescing, drawn.explore.timer_coalescing);
+  }
 }
 
 TEST(Sweep, OptionsForSeedAreSeedPlusSwarmPlusKnobs) {
@@ -332,6 +401,85 @@ TEST(Shrink, FindsTheSimplestFailingVariant) {
   EXPECT_EQ(r.shrunk->user_knobs.at("ops"), 6);
   EXPECT_EQ(r.shrunk->replay, "DETIO_SEED=1 DETIO_SHRINK=" + r.shrunk->knobs.text() + " ./t");
   EXPECT_NE(r.shrunk->mix.find("no faults"), std::string::npos) << r.shrunk->mix;
+}
+
+// The first seed whose swarm mix leaves none of asyncio's defaults.
+std::uint64_t seed_with_everything_on() {
+  for (std::uint64_t seed = 1;; ++seed) {
+    Options o{.seed = seed};
+    detio::sim::apply_swarm(o, {});
+    const detio::sim::ExploreOptions& e = o.explore;
+    if (o.faults.any() && o.buggify > 0 && e.ready_order == detio::sim::ReadyOrder::kPct &&
+        e.timer_slack > detio::Duration::zero() && e.timer_coalescing > detio::Duration::zero() &&
+        e.shuffle_same_instant && o.inject.cancel) {
+      return seed;
+    }
+  }
+}
+
+TEST(Shrink, WalksEverySwarmDimensionBackToAsyncioDefaultsButNotSwitches) {
+  const std::uint64_t seed = seed_with_everything_on();
+  SweepOptions o = quiet({seed, seed});
+  o.swarm = true;
+  o.replay_command = "./t";
+  o.knobs = *Knobs::parse("variant=3");
+  std::int64_t variant_seen = -1;
+  SweepResult r = detio::sim::sweep(
+      [&](const Options& opts) {
+        variant_seen = detio::sim::switch_knob("variant", 0);
+        const std::int64_t ops = detio::sim::knob("ops", 40);
+        detio::sim::run(small_run(static_cast<int>(ops % 5)), opts);
+        throw std::runtime_error("always fails");
+      },
+      o);
+  ASSERT_EQ(r.failures.size(), 1u);
+  // The failure's replay line spells out the seed's whole mix.
+  const std::string& replay = r.failures[0].replay;
+  for (const char* knob : {"ready=pct", "pct_depth=", "coalesce=", "slack=", "shuffle=on", "inject_rate=", "variant=3"}) {
+    EXPECT_NE(replay.find(knob), std::string::npos) << knob << " missing from " << replay;
+  }
+  ASSERT_TRUE(r.shrunk);
+  const Knobs& k = r.shrunk->knobs;
+  auto value = [&](const char* key) { return k.get(key) ? *k.get(key) : std::string("(unset)"); };
+  EXPECT_EQ(value("faults"), "off");
+  EXPECT_EQ(value("inject"), "0");
+  EXPECT_EQ(value("ready"), "fifo");
+  EXPECT_EQ(value("slack"), "0");
+  EXPECT_EQ(value("coalesce"), "0");
+  EXPECT_EQ(value("shuffle"), "off");
+  EXPECT_EQ(value("buggify"), "0");
+  EXPECT_EQ(value("ops"), "1");
+  EXPECT_EQ(value("variant"), "3");  // a switch: never shrunk
+  EXPECT_EQ(variant_seen, 3);
+  EXPECT_EQ(r.shrunk->user_knobs.count("variant"), 0u);
+  EXPECT_NE(r.shrunk->replay.find("coalesce=0"), std::string::npos) << r.shrunk->replay;
+}
+
+TEST(Knobs, SwitchKnobsReadLikeKnobsButAreNotReportedForShrinking) {
+  EXPECT_EQ(detio::sim::switch_knob("fixed", 1), 1);  // outside a sweep
+  std::int64_t seen = -1;
+  detio::sim::SeedReport r = detio::sim::run_seed(
+      [&](const Options&) { seen = detio::sim::switch_knob("fixed", 0); }, Options{}, *Knobs::parse("fixed=1"));
+  EXPECT_EQ(seen, 1);
+  EXPECT_TRUE(r.user_knobs.empty());
+}
+
+TEST(ScenarioMain, TheBodyGetsTheArgumentsAfterTheSeparator) {
+  std::vector<std::string> words = {"prog", "--detio-seeds", "1..3", "--", "--fixed", "two words"};
+  std::vector<char*> argv;
+  for (std::string& w : words) argv.push_back(w.data());
+  std::vector<std::vector<std::string>> seen;
+  detio::sim::ScenarioBody body = [&](const Options&, const std::vector<std::string>& args) { seen.push_back(args); };
+  EXPECT_EQ(detio::sim::scenario_main(static_cast<int>(argv.size()), argv.data(), body), 0);
+  const std::vector<std::string> expected = {"--fixed", "two words"};
+  EXPECT_EQ(seen, std::vector<std::vector<std::string>>(3, expected));
+  // A body without arguments refuses them; protocol flags go before "--".
+  detio::sim::SweepBody plain = [](const Options&) {};
+  EXPECT_EQ(detio::sim::scenario_main(static_cast<int>(argv.size()), argv.data(), plain), 2);
+  std::vector<std::string> stray = {"prog", "--detio-seeds", "1", "--fixed"};
+  std::vector<char*> stray_argv;
+  for (std::string& w : stray) stray_argv.push_back(w.data());
+  EXPECT_EQ(detio::sim::scenario_main(static_cast<int>(stray_argv.size()), stray_argv.data(), body), 2);
 }
 
 TEST(Sweep, EnvironmentVariablesOverrideTheCode) {

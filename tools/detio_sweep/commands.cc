@@ -1,5 +1,7 @@
 #include "commands.h"
 
+#include <algorithm>
+
 namespace detio_sweep {
 
 std::string shell_quote(const std::string& s) {
@@ -12,11 +14,24 @@ std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
-std::string joined_command(const Config& config) {
+namespace {
+
+std::string joined(std::vector<std::string>::const_iterator first, std::vector<std::string>::const_iterator last) {
   std::string out;
-  for (const std::string& a : config.command) out += (out.empty() ? "" : " ") + shell_quote(a);
+  for (; first != last; ++first) out += (out.empty() ? "" : " ") + shell_quote(*first);
   return out;
 }
+
+// Where a scenario's own arguments start: its `--`, which the protocol
+// flags must come before (or the end).
+std::vector<std::string>::const_iterator scenario_args(const Config& config) {
+  if (config.command.empty()) return config.command.end();
+  return std::find(config.command.begin() + 1, config.command.end(), "--");
+}
+
+}  // namespace
+
+std::string joined_command(const Config& config) { return joined(config.command.begin(), config.command.end()); }
 
 Command child_command(const Config& config, const ChildRequest& request) {
   Command c;
@@ -40,6 +55,8 @@ Command child_command(const Config& config, const ChildRequest& request) {
     if (request.trace_prefix.empty()) c.unset_env.emplace_back("DETIO_TRACE");
     return c;
   }
+  // The protocol flags go before the scenario's own `-- ARGS`.
+  c.argv.assign(config.command.begin(), scenario_args(config));
   c.argv.push_back("--detio-seeds");
   c.argv.push_back(request.seeds.text());
   if (shard) {
@@ -56,6 +73,7 @@ Command child_command(const Config& config, const ChildRequest& request) {
     c.argv.push_back(request.trace_prefix);
   }
   if (request.shrink) c.argv.push_back("--detio-shrink");
+  c.argv.insert(c.argv.end(), scenario_args(config), config.command.end());
   return c;
 }
 
@@ -81,10 +99,11 @@ std::string direct_line(const Config& config, const detio::sim::SeedRange& seeds
     if (!knobs.empty()) line += " DETIO_SHRINK=" + shell_quote(knobs);
     return line + " " + joined_command(config);
   }
-  std::string line = joined_command(config) + " --detio-seeds " + seeds.text();
+  std::string line = joined(config.command.begin(), scenario_args(config)) + " --detio-seeds " + seeds.text();
   if (sharded) line += " --detio-shard " + config.shard.text();
   if (config.swarm) line += " --detio-swarm";
   if (!knobs.empty()) line += " --detio-knobs " + shell_quote(knobs);
+  if (scenario_args(config) != config.command.end()) line += " " + joined(scenario_args(config), config.command.end());
   return line;
 }
 

@@ -124,7 +124,11 @@ const std::vector<Flag>& flags() {
        "the program is a GoogleTest binary with DETIO_SIM_TESTs: pick one with --gtest_filter=Suite.Name after "
        "the program; seeds go through DETIO_SEEDS/DETIO_SHARD and results come back as DETIO_PROTOCOL lines",
        [](Config& c, const std::string&) { c.gtest = true; }},
-      {"--swarm", nullptr, "swarm mode: each seed picks its own mix of fault kinds and rates",
+      {"--swarm", nullptr,
+       "swarm mode: each seed draws its own mix: network faults, buggify, ready order (FIFO, random, PCT), timer "
+       "slack, coalescing and same-instant order, cancellation injection (off, cancel, early timeout, at "
+       "suspensions or wake-ups); a mix is a pure function of the seed (replay with --swarm), and the program's own "
+       "failure report spells it out as knobs",
        [](Config& c, const std::string&) { c.swarm = true; }},
       {"--knobs", "K",
        "knobs for every seed, e.g. 'inject=2,ready=random' or a shrunk 'faults=off,ops=4' (see detio/sim/knobs.h)",
@@ -201,7 +205,9 @@ std::string help_text() {
       "with a live progress bar (seeds/s, failures so far, ETA) on stderr and a\n"
       "summary on stdout. PROGRAM speaks the detio scenario protocol\n"
       "(detio/sim/scenario_main.h: '--detio-seeds A..B' in, 'detio-seed <n> ok|fail\n"
-      "<hash> <message>' lines out), or is a GoogleTest binary (--gtest).\n"
+      "<hash> <message>' lines out), or is a GoogleTest binary (--gtest). A scenario's\n"
+      "own arguments follow a second '--' (PROGRAM -- --fixed); the protocol flags\n"
+      "are passed before it.\n"
       "'merge' joins the --results files of the shards of one sweep (from any\n"
       "machines) and prints the summary one local run would print.\n"
       "Exit status: 0 if every seed passed, 1 if any failed (or a shard's results\n"

@@ -53,8 +53,12 @@ LoopCore& running_loop() {
 }
 
 void LoopCore::run_once() {
-  while (!timers_.empty() && timers_.top()->when <= now_) {
+  const TimePoint horizon = schedule_ ? schedule_->timer_horizon(now_) : now_;
+  while (!timers_.empty() && timers_.top()->when <= horizon) {
     TimerNode* due = timers_.pop();
+    // A timer past now() was coalesced into this iteration: it never fires
+    // early, the clock moves on to its deadline.
+    if (due->when > now_) now_ = due->when;
     if (observer_) observer_->on_timer(due->when);
     call_soon(due);
   }

@@ -60,9 +60,10 @@ void TaskStateBase::suspend_on(FutureBase* fut, std::coroutine_handle<> resume_a
   if (LoopObserver* o = loop_->observer()) o->on_suspend(*this);
 }
 
-void TaskStateBase::yield(std::coroutine_handle<> resume_at) noexcept {
+void TaskStateBase::yield(std::coroutine_handle<> resume_at) {
   resume_point_ = resume_at;
   loop_->call_soon(&step_node_);
+  if (LoopObserver* o = loop_->observer()) o->on_suspend(*this);
 }
 
 void TaskStateBase::throw_if_cancel_pending() {
@@ -72,6 +73,10 @@ void TaskStateBase::throw_if_cancel_pending() {
 }
 
 void TaskStateBase::step() {
+  if (fut_waiter_) {
+    // Woken by the future it awaited, not resumed yet.
+    if (LoopObserver* o = loop_->observer()) o->on_wakeup(*this);
+  }
   fut_waiter_ = nullptr;
   step_node_.unlink();
   if (!started_) {

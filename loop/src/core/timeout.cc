@@ -38,7 +38,7 @@ void TimeoutScope::on_timeout() {
 
 bool TimeoutScope::expire_now() {
   // A scope without a deadline cannot expire in production: never early.
-  if (state_ != State::kEntered || !when_) return false;
+  if (!can_expire()) return false;
   timer_.cancel();
   on_timeout();
   return true;

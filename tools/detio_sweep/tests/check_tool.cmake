@@ -238,6 +238,16 @@ elseif(CHECK STREQUAL "determinism")
   endif()
   message(STATUS "${d_out}")
 
+elseif(CHECK STREQUAL "scenario_args")
+  # PROGRAM is a bug zoo program: it fails in swarm mode unless given its
+  # own argument --fixed (the knob fixed=0 overrides that argument).
+  run(f ${SWEEP} --swarm --seeds 1..200 --jobs 2 --no-progress --failures= ${PROGRAM} -- --fixed)
+  expect_rc(f 0)
+  run(b ${SWEEP} --swarm --seeds 1..200 --jobs 2 --no-progress --failures= --knobs fixed=0 ${PROGRAM} -- --fixed)
+  expect_rc(b 1)
+  expect_in("${b_out}" " --detio-swarm --detio-knobs fixed=0 -- --fixed")
+  expect_in("${b_out}" "--knobs fixed=0 -- ${PROGRAM} -- --fixed")
+
 elseif(CHECK STREQUAL "alone")
   # A seed that fails only after earlier seeds ran in its process (the toy
   # leaks state into seed 124) passes when replayed alone: the summary says

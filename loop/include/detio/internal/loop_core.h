@@ -77,9 +77,10 @@ class LoopCore {
     return timers_.top()->when;
   }
 
-  // One asyncio iteration after the I/O poll: timers due at now() join the
-  // ready queue, then exactly the nodes queued at that moment run; nodes they
-  // queue wait for the next iteration (asyncio's _run_once).
+  // One asyncio iteration after the I/O poll: timers due at now() (or
+  // within the simulator's coalescing horizon) join the ready queue, then
+  // exactly the nodes queued at that moment run; nodes they queue wait for
+  // the next iteration (asyncio's _run_once).
   void run_once();
 
   TaskStateBase* current_task() const noexcept { return current_task_; }

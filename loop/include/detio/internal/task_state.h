@@ -52,7 +52,7 @@ class TaskStateBase : public FutureBase {
   // Parks the task on `fut` until it settles; honours a pending cancel.
   void suspend_on(FutureBase* fut, std::coroutine_handle<> resume_at);
   // Requeues the task at once (asyncio's bare `yield`, i.e. sleep(0)).
-  void yield(std::coroutine_handle<> resume_at) noexcept;
+  void yield(std::coroutine_handle<> resume_at);
   // Throws CancelledError if a cancel arrived while the task was queued.
   void throw_if_cancel_pending();
   bool cancel_pending() const noexcept { return must_cancel_; }

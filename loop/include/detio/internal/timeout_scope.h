@@ -30,6 +30,8 @@ class TimeoutScope {
   // Expires the scope now, as if its deadline had come (simulator fault
   // injection); false if it already expired, was left or has no deadline.
   bool expire_now();
+  // Whether expire_now() would expire it.
+  bool can_expire() const noexcept { return state_ == State::kEntered && when_.has_value(); }
 
  private:
   enum class State { kEntered, kExpiring, kExpired, kExited };

@@ -10,18 +10,27 @@
 //                             one fault rate (0 turns that kind off)
 //   inject=<n>                cancellation injection bound per run
 //                             (0: injection off; n > 0 turns it on)
-//   inject_rate=<p>           probability per suspension point
+//   inject_rate=<p>           probability per injection point
+//   inject_at=suspend|wakeup  where injected cancels land (InjectAt)
 //   early_timeouts=on|off     inject by expiring the innermost timeout
+//   inject_tasks=<patterns>   aimed injection: only these tasks ...
+//   inject_spare=<patterns>   ... and never these (task_pattern.h globs,
+//                             e.g. 'worker-*|client?')
 //   ready=fifo|random|pct     ready-queue order
+//   pct_depth=<n>             PCT change points
 //   slack=<microseconds>      timer slack (0: exact deadlines)
+//   coalesce=<microseconds>   timer coalescing window (0: off)
 //   shuffle=on|off            same-instant timer order from the seed
 //   buggify=<fraction>|off    fraction of buggify() sites enabled
 //   <name>=<integer>          a user knob, read with sim::knob(name, def)
+//                             or sim::switch_knob(name, def)
 //
 // sim::knob(name, default) is how a test body exposes a size (operations,
 // clients, items) to shrinking: it returns the knob's value if one is set
 // for the current seed, else `default`, and the shrinker then tries smaller
-// values. Outside a sweep it returns `default`.
+// values. Outside a sweep it returns `default`. sim::switch_knob(name,
+// default) reads a knob the same way, but shrinking never changes it: a
+// variant switch ("fixed=1", "mode=2"), not a size.
 #pragma once
 
 #include <cstdint>
@@ -41,6 +50,8 @@ class Knobs {
 
   // Sets (or replaces) one key.
   void set(std::string key, std::string value);
+  // Sets every key of `other`: its values win.
+  void update(const Knobs& other);
   void erase(std::string_view key);
   const std::string* get(std::string_view key) const;
   bool empty() const noexcept { return values_.empty(); }
@@ -66,6 +77,10 @@ bool is_option_knob(std::string_view key) noexcept;
 // Inside a sweep it also tells the shrinker that `name` exists and what its
 // unshrunk value is.
 std::int64_t knob(std::string_view name, std::int64_t default_value);
+
+// A user switch: the current seed's knob value, else `default_value`;
+// never shrunk (the shrinker does not learn of it).
+std::int64_t switch_knob(std::string_view name, std::int64_t default_value);
 
 namespace internal {
 

@@ -1,6 +1,7 @@
 // The simulator's LoopObserver and SchedulePolicy for one run: records the
 // trace (and its hash), counts steps for the hang budget, makes the seeded
-// scheduling choices of ExploreOptions and performs InjectOptions.
+// scheduling choices of ExploreOptions (slack, same-instant order,
+// coalescing, ready order) and performs InjectOptions.
 #pragma once
 
 #include <map>
@@ -28,6 +29,7 @@ class RunHooks final : public detio::internal::LoopObserver, public detio::inter
   void on_spawn(detio::internal::TaskStateBase& task) override;
   void on_step(detio::internal::TaskStateBase& task) override;
   void on_suspend(detio::internal::TaskStateBase& task) override;
+  void on_wakeup(detio::internal::TaskStateBase& task) override;
   void on_cancel(detio::internal::TaskStateBase& task, std::string_view message) override;
   void on_finish(detio::internal::TaskStateBase& task) override;
   void on_timer(TimePoint due) override;
@@ -35,10 +37,16 @@ class RunHooks final : public detio::internal::LoopObserver, public detio::inter
   // SchedulePolicy
   TimePoint timer_deadline(TimePoint now, TimePoint when) override;
   std::uint64_t timer_sequence(std::uint64_t counter) override;
+  TimePoint timer_horizon(TimePoint now) override;
   void order_batch(detio::internal::ReadyList& batch) override;
 
  private:
   std::uint64_t pct_priority(std::uint64_t task);
+  // Whether InjectOptions allow an injection into `task` now (before the
+  // seeded draw: tasks outside the aim never consume one).
+  bool may_inject(const detio::internal::TaskStateBase& task) const;
+  // The seeded draw at an injection point of kind `at`, and the injection.
+  void maybe_inject(detio::internal::TaskStateBase& task, InjectAt at);
 
   detio::internal::LoopCore& loop_;
   ExploreOptions explore_;

@@ -11,7 +11,14 @@
 //   if (detio::sim::is_scenario_protocol(argc, argv))
 //     return detio::sim::scenario_main(argc, argv, body);
 //
-// The protocol (flags after the program name, in any order):
+// A scenario with arguments of its own takes them after `--` (detio-sweep
+// passes them through: `detio-sweep --seeds 1..100 -- ./prog -- --fixed`)
+// and a body that also receives them:
+//
+//   DETIO_SCENARIO_MAIN([](const detio::sim::Options& o,
+//                          const std::vector<std::string>& args) { ... })
+//
+// The protocol (flags after the program name, in any order, before `--`):
 //   --detio-seeds A..B     run these seeds (required; "N" for one seed)
 //   --detio-shard I/N      only the seeds s with s % N == I
 //   --detio-knobs K        knobs on top of every seed (see knobs.h)
@@ -30,6 +37,10 @@
 // failed, 2 for bad flags.
 #pragma once
 
+#include <functional>
+#include <string>
+#include <vector>
+
 #include "detio/sim/sweep.h"
 
 namespace detio::sim {
@@ -37,9 +48,16 @@ namespace detio::sim {
 // Whether argv asks for the protocol (has a --detio-seeds flag).
 bool is_scenario_protocol(int argc, char** argv);
 
+// A scenario body that also receives the program's own arguments (those
+// after `--`).
+using ScenarioBody = std::function<void(const Options&, const std::vector<std::string>& args)>;
+
 // Runs the protocol. `defaults` supplies the base Options, swarm settings
-// and so on; the flags above override them.
+// and so on; the flags above override them. Replay lines repeat the
+// arguments after `--`. A SweepBody scenario takes no arguments: any after
+// `--` are a usage error.
 int scenario_main(int argc, char** argv, const SweepBody& body, SweepOptions defaults = {});
+int scenario_main(int argc, char** argv, const ScenarioBody& body, SweepOptions defaults = {});
 
 }  // namespace detio::sim
 

@@ -7,8 +7,8 @@
 //   1. all network faults off (faults=off), then each fault kind off, then
 //      each remaining rate divided by 4;
 //   2. cancellation injection off (inject=0), else a lower bound;
-//   3. schedule exploration back to asyncio's order: ready=fifo, slack=0,
-//      shuffle=off;
+//   3. schedule exploration back to asyncio's order and timing: ready=fifo,
+//      slack=0 (else halved), coalesce=0 (else halved), shuffle=off;
 //   4. buggify=0;
 //   5. every user knob the body read with sim::knob() (an operation count,
 //      a number of clients) tried at 1, v/8, v/4, v/2 and 3v/4, smallest

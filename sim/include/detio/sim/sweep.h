@@ -124,6 +124,10 @@ Options options_for_seed(const SweepOptions& options, std::uint64_t seed);
 // The replay line for `seed` with `knobs` (options.replay_line if set).
 std::string replay_line(const SweepOptions& options, std::uint64_t seed, const Knobs& knobs);
 
+// The knobs a replay line of `seed` carries: `knobs`, and in swarm mode
+// the seed's whole mix (mix_knobs), so the line says what ran.
+Knobs replay_knobs(const SweepOptions& options, std::uint64_t seed, const Knobs& knobs);
+
 // This program's path (/proc/self/exe), for replay lines.
 std::string self_path();
 
