@@ -9,11 +9,12 @@
 # error about absl).
 
 # slurm-wlm and munge: the one-node Slurm cluster of scripts/slurm-local.sh
-# that the detio_sweep.slurm test starts.
+# that the detio_sweep.slurm test starts. python3-uvloop: bench/compare's
+# uvloop column.
 DETIO_APT_PACKAGES=(
   cmake ninja-build g++ clang libclang-rt-14-dev
   libgtest-dev libgmock-dev libabsl-dev libfmt-dev libbenchmark-dev python3
-  slurm-wlm munge
+  slurm-wlm munge python3-uvloop
 )
 
 # Prints, one per line, the packages among "$@" that are not installed.
