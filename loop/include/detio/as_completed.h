@@ -11,7 +11,6 @@
 // read from the handle (done, exception, or the typed handle's result).
 #pragma once
 
-#include <deque>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -54,11 +53,13 @@ class AsCompleted {
 
  private:
   struct State {
-    State(std::vector<Handle> hs, std::optional<Duration> timeout) : handles(std::move(hs)) {
-      total = handles.size();
-      for (Handle& h : handles) {
-        nodes.emplace_back(this, h);
-        h.state().add_callback(&nodes.back());
+    State(std::vector<Handle> hs, std::optional<Duration> timeout)
+        : handles(std::move(hs)), total(handles.size()), nodes(new Completion[total]) {
+      ready.reserve(total);
+      for (std::size_t i = 0; i < total; ++i) {
+        nodes[i].state = this;
+        nodes[i].handle = &handles[i];
+        handles[i].state().add_callback(&nodes[i]);
       }
       if (timeout && total > 0) {
         internal::LoopCore& loop = internal::running_loop();
@@ -66,14 +67,14 @@ class AsCompleted {
       }
     }
     struct Completion : internal::ReadyNode {
-      Completion(State* s, Handle h) : ReadyNode(&Completion::fire), state(s), handle(std::move(h)) {}
+      Completion() noexcept : ReadyNode(&Completion::fire) {}
       static void fire(ReadyNode* n, Action a) {
         if (a != Action::kRun) return;
         auto* self = static_cast<Completion*>(n);
-        self->state->push(self->handle);
+        self->state->push(*self->handle);
       }
-      State* state;
-      Handle handle;
+      State* state = nullptr;
+      Handle* handle = nullptr;
     };
     // Each completion (or, after the timeout, an empty slot) wakes one getter.
     void push(std::optional<Handle> h) {
@@ -84,23 +85,27 @@ class AsCompleted {
     }
     void on_timeout() {
       timed_out = true;
-      for (Completion& c : nodes) c.unlink();
+      for (std::size_t i = 0; i < total; ++i) nodes[i].unlink();
       for (std::size_t i = delivered; i < total; ++i) ready.emplace_back(std::nullopt);
       while (!getters.empty()) internal::wake_next(getters);
     }
 
     std::vector<Handle> handles;
-    std::size_t total = 0;
+    std::size_t total;
     std::size_t delivered = 0;
     bool timed_out = false;
-    std::deque<Completion> nodes;
-    std::deque<std::optional<Handle>> ready;
+    // One allocation each for every handle's done callback and the queue of
+    // completions (at most `total` ever join it; `taken` of them left).
+    std::unique_ptr<Completion[]> nodes;
+    std::vector<std::optional<Handle>> ready;
+    std::size_t taken = 0;
+    bool has_ready() const noexcept { return taken < ready.size(); }
     internal::WaiterList getters;
     internal::MemberTimer<State, &State::on_timeout> timer{this};
   };
 
   static Task<T> wait_for_one(std::shared_ptr<State> state) {
-    while (state->ready.empty()) {
+    while (!state->has_ready()) {
       internal::Waiter getter("as_completed");
       state->getters.push_back(&getter);
       try {
@@ -108,12 +113,11 @@ class AsCompleted {
       } catch (...) {
         getter.unlink();
         // Woken but cancelled: pass the wake-up on so no completion is lost.
-        if (!state->ready.empty() && !getter.cancelled()) internal::wake_next(state->getters);
+        if (state->has_ready() && !getter.cancelled()) internal::wake_next(state->getters);
         throw;
       }
     }
-    std::optional<Handle> h = std::move(state->ready.front());
-    state->ready.pop_front();
+    std::optional<Handle> h = std::move(state->ready[state->taken++]);
     if (!h) throw TimeoutError("as_completed: timed out");
     if constexpr (std::is_same_v<T, Handle>) {
       co_return std::move(*h);

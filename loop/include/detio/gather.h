@@ -58,16 +58,15 @@ template <class T>
 Future<T> gather_child(Future<T> future) {
   return future;
 }
-
-template <class Child>
-FutureBase* child_state(const Child& child) {
-  return &child.state();
+template <ConvertsToTask A>
+auto gather_child(A awaitable) {
+  return create_task(std::move(awaitable).as_task());
 }
 
 template <class... Children>
 Task<std::tuple<ResultOf<typename AwaitResult<Children>::type>...>> gather_tuple(std::tuple<Children...> children) {
-  GatherState state(std::apply([](auto&... c) { return std::vector<FutureBase*>{child_state(c)...}; }, children),
-                    false);
+  GatherState state(sizeof...(Children), false);
+  std::apply([&state](auto&... c) { (state.watch(c.state()), ...); }, children);
   co_await FutureAwaiter(state);
   co_return std::apply(
       [](auto&... c) { return std::tuple<ResultOf<typename AwaitResult<Children>::type>...>{c.result()...}; },
@@ -75,16 +74,14 @@ Task<std::tuple<ResultOf<typename AwaitResult<Children>::type>...>> gather_tuple
 }
 
 template <class Child>
-std::vector<FutureBase*> child_states(const std::vector<Child>& children) {
-  std::vector<FutureBase*> states;
-  states.reserve(children.size());
-  for (const Child& c : children) states.push_back(child_state(c));
-  return states;
+void watch_all(GatherState& state, const std::vector<Child>& children) {
+  for (const Child& c : children) state.watch(c.state());
 }
 
 template <class Child, class T = typename AwaitResult<Child>::type>
 Task<std::vector<ResultOf<T>>> gather_vector(std::vector<Child> children) {
-  GatherState state(child_states(children), false);
+  GatherState state(children.size(), false);
+  watch_all(state, children);
   co_await FutureAwaiter(state);
   std::vector<ResultOf<T>> results;
   results.reserve(children.size());
@@ -112,7 +109,8 @@ Task<std::tuple<Outcome<typename AwaitResult<Children>::type>...>> gather_settle
 
 template <class Child, class T = typename AwaitResult<Child>::type>
 Task<std::vector<Outcome<T>>> gather_settled_vector(std::vector<Child> children) {
-  GatherState state(child_states(children), true);
+  GatherState state(children.size(), true);
+  watch_all(state, children);
   co_await FutureAwaiter(state);
   std::vector<Outcome<T>> results;
   results.reserve(children.size());

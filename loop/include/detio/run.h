@@ -27,6 +27,10 @@ class Runner {
   T run(Task<T> main) {
     return core_.run(std::move(main));
   }
+  template <internal::ConvertsToTask A>
+  typename A::value_type run(A main) {
+    return run(std::move(main).as_task());
+  }
   void close() { core_.close(); }
 
  private:
@@ -37,6 +41,12 @@ template <class T>
 T run(Task<T> main) {
   internal::RunnerCore<internal::EpollBackend> runner("detio::run()");
   return runner.run(std::move(main));
+}
+
+// A frameless awaitable (run(sleep(1s))) runs as the Task it stands for.
+template <internal::ConvertsToTask A>
+typename A::value_type run(A main) {
+  return run(std::move(main).as_task());
 }
 
 }  // namespace detio

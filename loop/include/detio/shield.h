@@ -54,4 +54,9 @@ Task<T> shield(Task<T> inner) {
   return shield(create_task(std::move(inner)));
 }
 
+template <internal::ConvertsToTask A>
+Task<typename A::value_type> shield(A inner) {
+  return shield(create_task(std::move(inner)));
+}
+
 }  // namespace detio

@@ -5,6 +5,7 @@
 // again throws InvalidStateError.
 #pragma once
 
+#include <concepts>
 #include <coroutine>
 #include <exception>
 #include <optional>
@@ -140,6 +141,14 @@ template <class X>
 struct IsTask : std::false_type {};
 template <class T>
 struct IsTask<Task<T>> : std::true_type {};
+
+// A frameless awaitable (sleep, Event::wait, ...) that stands for a Task
+// where one is needed: create_task, gather, wait_for, timeout, shield and
+// TaskGroup::create_task take it through as_task().
+template <class A>
+concept ConvertsToTask = requires(A&& a) {
+  { std::move(a).as_task() } -> std::same_as<Task<typename A::value_type>>;
+};
 
 }  // namespace internal
 

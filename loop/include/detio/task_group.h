@@ -36,6 +36,10 @@ class TaskGroup {
     track(handle);
     return handle;
   }
+  template <internal::ConvertsToTask A>
+  auto create_task(A awaitable, std::string name = "") {
+    return create_task(std::move(awaitable).as_task(), std::move(name));
+  }
 
   // asyncio's __aexit__: `body_error` is what the body threw, if anything.
   Task<void> exit(std::exception_ptr body_error);

@@ -118,6 +118,12 @@ TaskHandle<T> create_task(Task<T> task, std::string name = "") {
   return handle;
 }
 
+// A frameless awaitable (sleep(1s), ...) is spawned as the Task it stands for.
+template <internal::ConvertsToTask A>
+auto create_task(A awaitable, std::string name = "") {
+  return create_task(std::move(awaitable).as_task(), std::move(name));
+}
+
 // The running task's handle; empty outside a task.
 TaskHandleBase current_task() noexcept;
 
@@ -141,6 +147,10 @@ struct AwaitResult<Task<T>> {
 template <class T>
 struct AwaitResult<TaskHandle<T>> {
   using type = T;
+};
+template <ConvertsToTask A>
+struct AwaitResult<A> {
+  using type = typename A::value_type;
 };
 }  // namespace internal
 

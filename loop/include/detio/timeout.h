@@ -94,6 +94,11 @@ Task<T> timeout_at(TimePoint when, Future<T> future) {
   return timeout_at(when, internal::await_future(std::move(future)));
 }
 
+template <internal::ConvertsToTask A>
+Task<typename A::value_type> timeout_at(TimePoint when, A awaitable) {
+  return timeout_at(when, std::move(awaitable).as_task());
+}
+
 // The deadline is taken when the returned Task starts running.
 template <class Body>
 Task<typename internal::AwaitResult<Body>::type> timeout(Duration d, Body body) {
@@ -152,6 +157,11 @@ template <class T>
 Task<T> wait_for(TaskHandle<T> handle, Duration d) {
   if (d <= Duration::zero()) co_return co_await internal::wait_for_expired(std::move(handle));
   co_return co_await timeout(d, std::move(handle));
+}
+
+template <internal::ConvertsToTask A>
+Task<typename A::value_type> wait_for(A awaitable, Duration d) {
+  return wait_for(std::move(awaitable).as_task(), d);
 }
 
 // On timeout the future is cancelled, as asyncio.wait_for(fut, t) does.

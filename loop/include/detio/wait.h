@@ -44,6 +44,8 @@ Task<WaitResult<T, Handle>> wait(std::vector<Handle> handles, WaitOptions option
   for (const Handle& h : handles) futures.push_back(&h.state());
   co_await internal::wait_until(std::move(futures), options);
   WaitResult<T, Handle> result;
+  result.done.reserve(handles.size());
+  result.pending.reserve(handles.size());
   for (Handle& h : handles) (h.done() ? result.done : result.pending).push_back(std::move(h));
   co_return result;
 }

@@ -4,46 +4,46 @@
 
 namespace detio::internal {
 
-GatherState::GatherState(std::vector<FutureBase*> children, bool return_exceptions)
+GatherState::GatherState(std::size_t count, bool return_exceptions)
     : FutureBase("gather", &GatherState::cancel_children),
-      children_(std::move(children)),
+      children_(count > 0 ? new ChildDone[count] : nullptr),
+      count_(count),
       return_exceptions_(return_exceptions) {
-  if (children_.empty()) {
-    set_done();
-    return;
-  }
-  for (std::size_t i = 0; i < children_.size(); ++i) {
-    nodes_.emplace_back(this, i);
-    children_[i]->add_callback(&nodes_.back());
-  }
+  if (count == 0) set_done();
+}
+
+void GatherState::watch(FutureBase& child) {
+  ChildDone& node = children_[watched_++];
+  node.gather = this;
+  node.child = &child;
+  child.add_callback(&node);
 }
 
 GatherState::~GatherState() {
-  for (FutureBase* child : children_) child->mark_exception_retrieved();
+  for (std::size_t i = 0; i < watched_; ++i) children_[i].child->mark_exception_retrieved();
 }
 
 void GatherState::ChildDone::fire(ReadyNode* n, Action a) {
   if (a != Action::kRun) return;
   auto* self = static_cast<ChildDone*>(n);
-  self->gather->on_child_done(self->index);
+  self->gather->on_child_done(*self->child);
 }
 
-bool GatherState::cancel_children(FutureBase* self, std::string_view message) {
+bool GatherState::cancel_children(WaitTarget* self, std::string_view message) {
   auto* gather = static_cast<GatherState*>(self);
   if (gather->done()) return false;
   bool any = false;
-  for (FutureBase* child : gather->children_) {
-    if (child->cancel(message)) any = true;
+  for (std::size_t i = 0; i < gather->watched_; ++i) {
+    if (gather->children_[i].child->cancel(message)) any = true;
   }
   // Even with return_exceptions the gather must end in CancelledError.
   if (any) gather->cancel_requested_ = true;
   return any;
 }
 
-void GatherState::on_child_done(std::size_t index) {
+void GatherState::on_child_done(FutureBase& child) {
   ++finished_;
   if (done()) return;
-  FutureBase& child = *children_[index];
   if (!return_exceptions_) {
     if (child.cancelled()) {
       set_done(std::make_exception_ptr(CancelledError(child.cancel_message())));
@@ -54,7 +54,7 @@ void GatherState::on_child_done(std::size_t index) {
       return;
     }
   }
-  if (finished_ == children_.size()) {
+  if (finished_ == count_) {
     if (cancel_requested_) {
       // asyncio takes the message from the last child in argument order
       // (the loop variable left over in _GatheringFuture's done callback):

@@ -1,34 +1,75 @@
 #include "detio/sleep.h"
 
-#include "detio/internal/future_awaiter.h"
+#include "detio/internal/task_state.h"
 
 namespace detio {
+
+namespace internal {
+
+void SleepWaiter::park(TaskStateBase& task, LoopCore& loop, TimePoint when, std::coroutine_handle<> resume_at) {
+  task_ = &task;
+  fired_ = false;
+  cancelled_ = nullptr;
+  loop.call_at_user(this, when);
+  task.park(this, resume_at);
+}
+
+void SleepWaiter::resume(TaskStateBase& task) {
+  if (cancelled_) {
+    // The first cancel's CancelledError wins over later ones.
+    task.clear_cancel_pending();
+    std::rethrow_exception(cancelled_);
+  }
+  task.throw_if_cancel_pending();
+}
+
+void SleepWaiter::fire(ReadyNode* node, Action action) {
+  auto* self = static_cast<SleepWaiter*>(static_cast<TimerNode*>(node));
+  if (action != Action::kRun) return;
+  self->fired_ = true;
+  self->task_->wake();
+}
+
+bool SleepWaiter::cancel_sleep(WaitTarget* target, std::string_view message) {
+  auto* self = static_cast<SleepWaiter*>(target);
+  if (self->fired_ || self->cancelled_) return false;
+  // Off the heap, or out of the ready queue if it is already due.
+  self->TimerNode::cancel();
+  self->cancelled_ = std::make_exception_ptr(CancelledError(std::string(message)));
+  self->task_->wake();
+  return true;
+}
+
+}  // namespace internal
+
+bool Sleep::await_ready() {
+  task_ = &internal::running_task("sleep");
+  return false;
+}
+
+void Sleep::await_suspend(std::coroutine_handle<> caller) {
+  internal::LoopCore& loop = internal::running_loop();
+  const TimePoint when = absolute_ ? TimePoint(time_) : internal::deadline_after(loop.now(), time_);
+  yielded_ = when <= loop.now();
+  if (yielded_) {
+    task_->yield(caller);
+  } else {
+    waiter_.park(*task_, loop, when, caller);
+  }
+}
+
+void Sleep::await_resume() {
+  if (yielded_) {
+    task_->throw_if_cancel_pending();
+  } else {
+    waiter_.resume(*task_);
+  }
+}
+
 namespace {
-
-// The future a sleeping task waits on, and the timer that settles it.
-struct SleepWaiter : internal::Waiter {
-  SleepWaiter() : internal::Waiter("sleep") {}
-  void wake() noexcept { set_result(); }
-  internal::MemberTimer<SleepWaiter, &SleepWaiter::wake> timer{this};
-};
-
+Task<void> await_sleep(Sleep sleep) { co_await sleep; }
 }  // namespace
 
-Task<void> sleep_until(TimePoint when) {
-  internal::LoopCore& loop = internal::running_loop();
-  if (when <= loop.now()) {
-    co_await internal::YieldAwaiter{};
-    co_return;
-  }
-  SleepWaiter waiter;
-  loop.call_at_user(&waiter.timer, when);
-  co_await internal::FutureAwaiter(waiter);
-}
-
-// Not a plain call to sleep_until: the deadline is taken when the sleep
-// starts running, not when the Task object is made.
-Task<void> sleep(Duration d) {
-  co_await sleep_until(internal::deadline_after(internal::running_loop().now(), d));
-}
+Task<void> Sleep::as_task() && { return await_sleep(std::move(*this)); }
 
 }  // namespace detio

@@ -13,12 +13,11 @@ TaskStateBase::TaskStateBase(std::coroutine_handle<> root, PromiseBase& promise)
       root_(root),
       promise_(&promise),
       resume_point_(root) {
-  mark_task();
   registry_entry_.task = this;
 }
 
 TaskStateBase::~TaskStateBase() {
-  if (exception_unretrieved()) report_unretrieved_exception(*this, "Task '" + name_ + "'");
+  if (exception_unretrieved()) report_unretrieved_exception(*this, "Task '" + name() + "'");
   finish_frame();
 }
 
@@ -27,7 +26,7 @@ void TaskStateBase::start(LoopCore& loop, std::string name) {
   number_ = loop.next_task_number();
   TaskStateBase* creator = loop.current_task();
   node_ = creator ? creator->node_ : loop.callback_node();
-  name_ = name.empty() ? "Task-" + std::to_string(number_) : std::move(name);
+  if (!name.empty()) set_name(std::move(name));
   ref();  // the loop's reference, dropped when the task finishes
   loop.tasks().push_back(&registry_entry_);
   loop.call_soon(&step_node_);
@@ -57,6 +56,13 @@ void TaskStateBase::suspend_on(FutureBase* fut, std::coroutine_handle<> resume_a
   fut_waiter_ = fut;
   fut->add_callback(&step_node_);
   if (must_cancel_ && fut->cancel(pending_cancel_message_)) must_cancel_ = false;
+  if (LoopObserver* o = loop_->observer()) o->on_suspend(*this);
+}
+
+void TaskStateBase::park(WaitTarget* waiter, std::coroutine_handle<> resume_at) {
+  resume_point_ = resume_at;
+  fut_waiter_ = waiter;
+  if (must_cancel_ && waiter->cancel(pending_cancel_message_)) must_cancel_ = false;
   if (LoopObserver* o = loop_->observer()) o->on_suspend(*this);
 }
 
@@ -177,7 +183,9 @@ void TaskStateBase::kill(std::string_view message) {
 std::string TaskStateBase::describe_wait() const {
   if (loop_ && loop_->current_task() == this) return "running";
   if (!fut_waiter_) return must_cancel_ || step_node_.linked() ? "ready" : "not waiting";
-  if (fut_waiter_->is_task()) return "awaiting task " + static_cast<const TaskStateBase*>(fut_waiter_)->name();
+  if (fut_waiter_->cancel_fn() == &TaskStateBase::cancel_trampoline) {
+    return "awaiting task " + static_cast<const TaskStateBase*>(fut_waiter_)->name();
+  }
   return std::string("waiting on ") + fut_waiter_->label();
 }
 

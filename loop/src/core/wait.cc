@@ -1,6 +1,6 @@
 #include "detio/wait.h"
 
-#include <deque>
+#include <memory>
 
 namespace detio::internal {
 namespace {
@@ -9,14 +9,18 @@ namespace {
 class WaitState {
  public:
   WaitState(std::vector<FutureBase*> futures, WaitOptions options)
-      : futures_(std::move(futures)), options_(options), remaining_(futures_.size()) {
+      : futures_(std::move(futures)),
+        options_(options),
+        remaining_(futures_.size()),
+        nodes_(new Completion[futures_.size()]) {
     if (options_.timeout) {
       LoopCore& loop = running_loop();
       loop.call_at_user(&timer_, deadline_after(loop.now(), *options_.timeout));
     }
-    for (FutureBase* f : futures_) {
-      nodes_.emplace_back(this, f);
-      f->add_callback(&nodes_.back());
+    for (std::size_t i = 0; i < futures_.size(); ++i) {
+      nodes_[i].state = this;
+      nodes_[i].future = futures_[i];
+      futures_[i]->add_callback(&nodes_[i]);
     }
   }
 
@@ -24,14 +28,14 @@ class WaitState {
 
  private:
   struct Completion : ReadyNode {
-    Completion(WaitState* s, FutureBase* f) noexcept : ReadyNode(&Completion::fire), state(s), future(f) {}
+    Completion() noexcept : ReadyNode(&Completion::fire) {}
     static void fire(ReadyNode* n, Action a) {
       if (a != Action::kRun) return;
       auto* self = static_cast<Completion*>(n);
       self->state->on_completion(*self->future);
     }
-    WaitState* state;
-    FutureBase* future;
+    WaitState* state = nullptr;
+    FutureBase* future = nullptr;
   };
 
   void on_completion(const FutureBase& f) {
@@ -48,7 +52,8 @@ class WaitState {
   std::vector<FutureBase*> futures_;
   WaitOptions options_;
   std::size_t remaining_;
-  std::deque<Completion> nodes_;
+  // One allocation for every task's done callback.
+  std::unique_ptr<Completion[]> nodes_;
   MemberTimer<WaitState, &WaitState::on_timeout> timer_{this};
 };
 

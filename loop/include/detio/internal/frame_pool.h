@@ -1,6 +1,9 @@
-// Recycles coroutine frames by size class so that spawning a task or calling
-// an async primitive costs no malloc in steady state. Per thread, no locks.
-// Disabled under AddressSanitizer so that use-after-free stays detectable.
+// Recycles coroutine frames and task states by 16-byte size class (up to
+// 2 KiB), carved from slabs: spawning a task costs no malloc in steady state
+// and no malloc header per block. Per thread, no locks on the hot path.
+// Memory is kept for reuse, never returned to the system: a process's
+// footprint is its peak number of live frames. Disabled under
+// AddressSanitizer and ThreadSanitizer so that their checks stay exact.
 #pragma once
 
 #include <cstddef>

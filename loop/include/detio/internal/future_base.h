@@ -10,30 +10,25 @@
 #include <string_view>
 
 #include "detio/internal/ready_node.h"
+#include "detio/internal/wait_target.h"
 
 namespace detio::internal {
 
 class LoopCore;
 
-class FutureBase {
+// cancel() dispatches through WaitTarget's function pointer, so a task or a
+// gather can give "cancel the thing I wait on" its own meaning without a
+// vtable.
+class FutureBase : public WaitTarget {
  public:
   enum class State : std::uint8_t { kPending, kDone, kCancelled };
-  // cancel() dispatches through this, so a task or a gather can give
-  // "cancel the thing I wait on" its own meaning without a vtable.
-  using CancelFn = bool (*)(FutureBase*, std::string_view message);
 
   explicit FutureBase(const char* label, CancelFn cancel_fn = &FutureBase::cancel_plain) noexcept
-      : label_(label), cancel_fn_(cancel_fn) {}
-  FutureBase(const FutureBase&) = delete;
-  FutureBase& operator=(const FutureBase&) = delete;
+      : WaitTarget(label, cancel_fn) {}
 
   bool done() const noexcept { return state_ != State::kPending; }
   bool cancelled() const noexcept { return state_ == State::kCancelled; }
   bool failed() const noexcept { return state_ == State::kDone && exception_ != nullptr; }
-  const char* label() const noexcept { return label_; }
-  bool is_task() const noexcept { return is_task_; }
-
-  bool cancel(std::string_view message) { return cancel_fn_(this, message); }
 
   // Settles the future (the value, if any, is stored by the owner first).
   void set_done(std::exception_ptr error = nullptr) noexcept {
@@ -67,7 +62,8 @@ class FutureBase {
   void mark_exception_retrieved() const noexcept { exception_retrieved_ = true; }
   const std::string& cancel_message() const noexcept { return cancel_message_; }
 
-  static bool cancel_plain(FutureBase* self, std::string_view message) {
+  static bool cancel_plain(WaitTarget* target, std::string_view message) {
+    auto* self = static_cast<FutureBase*>(target);
     if (self->done()) return false;
     self->set_cancelled(std::string(message));
     return true;
@@ -75,13 +71,11 @@ class FutureBase {
 
  protected:
   ~FutureBase() = default;
-  void mark_task() noexcept { is_task_ = true; }
 
  private:
   void schedule_callbacks() noexcept;
 
   State state_ = State::kPending;
-  bool is_task_ = false;
   mutable bool exception_retrieved_ = false;
   // The loop whose tasks registered the callbacks: settling the future
   // from outside it (between two Runner::run calls, or from another
@@ -89,8 +83,6 @@ class FutureBase {
   // callbacks always go to its own loop.
   LoopCore* home_ = nullptr;
   std::uint64_t home_id_ = 0;
-  const char* label_;
-  CancelFn cancel_fn_;
   std::exception_ptr exception_;
   std::string cancel_message_;
   ReadyList callbacks_;

@@ -3,10 +3,10 @@
 // return_exceptions, else when every child is done; cancelling it cancels
 // every child that is still running. Children are tasks or Futures; the
 // gather's coroutine frame owns their handles and outlives this state.
+// One allocation for any number of children (their done-callback nodes).
 #pragma once
 
-#include <deque>
-#include <vector>
+#include <memory>
 
 #include "detio/internal/future_base.h"
 #include "detio/internal/ready_node.h"
@@ -15,22 +15,27 @@ namespace detio::internal {
 
 class GatherState final : public FutureBase {
  public:
-  GatherState(std::vector<FutureBase*> children, bool return_exceptions);
+  // A gather over `count` children, each then passed to watch() in
+  // argument order.
+  GatherState(std::size_t count, bool return_exceptions);
   GatherState(const GatherState&) = delete;
   ~GatherState();
 
+  void watch(FutureBase& child);
+
  private:
   struct ChildDone : ReadyNode {
-    ChildDone(GatherState* g, std::size_t i) noexcept : ReadyNode(&ChildDone::fire), gather(g), index(i) {}
+    ChildDone() noexcept : ReadyNode(&ChildDone::fire) {}
     static void fire(ReadyNode* n, Action a);
-    GatherState* gather;
-    std::size_t index;
+    GatherState* gather = nullptr;
+    FutureBase* child = nullptr;
   };
-  static bool cancel_children(FutureBase* self, std::string_view message);
-  void on_child_done(std::size_t index);
+  static bool cancel_children(WaitTarget* self, std::string_view message);
+  void on_child_done(FutureBase& child);
 
-  std::vector<FutureBase*> children_;
-  std::deque<ChildDone> nodes_;
+  std::unique_ptr<ChildDone[]> children_;
+  std::size_t count_;
+  std::size_t watched_ = 0;
   std::size_t finished_ = 0;
   bool return_exceptions_;
   bool cancel_requested_ = false;

@@ -40,8 +40,12 @@ class TaskStateBase : public FutureBase {
   bool cancel_task(std::string_view message);
   int cancelling() const noexcept { return cancels_requested_; }
   int uncancel() noexcept;
-  const std::string& name() const noexcept { return name_; }
-  void set_name(std::string name) { name_ = std::move(name); }
+  // "Task-<number>" unless a name was given; made when asked for, not per spawn.
+  std::string name() const { return named_ ? name_ : "Task-" + std::to_string(number_); }
+  void set_name(std::string name) {
+    name_ = std::move(name);
+    named_ = true;
+  }
   std::uint64_t number() const noexcept { return number_; }
   // The simulated node the task belongs to (0: the default host). A task
   // inherits its creator's node; the simulator kills tasks by node.
@@ -51,6 +55,11 @@ class TaskStateBase : public FutureBase {
   // --- used by awaiters, always on the task being stepped ---
   // Parks the task on `fut` until it settles; honours a pending cancel.
   void suspend_on(FutureBase* fut, std::coroutine_handle<> resume_at);
+  // Parks the task on the waiter of a frameless awaitable, which calls
+  // wake() when it settles or is cancelled; honours a pending cancel.
+  void park(WaitTarget* waiter, std::coroutine_handle<> resume_at);
+  // Queues the parked task's next step (from its waiter).
+  void wake() noexcept { loop_->call_soon(&step_node_); }
   // Requeues the task at once (asyncio's bare `yield`, i.e. sleep(0)).
   void yield(std::coroutine_handle<> resume_at);
   // Throws CancelledError if a cancel arrived while the task was queued.
@@ -94,7 +103,7 @@ class TaskStateBase : public FutureBase {
     TaskStateBase* task;
   };
 
-  static bool cancel_trampoline(FutureBase* self, std::string_view message) {
+  static bool cancel_trampoline(WaitTarget* self, std::string_view message) {
     return static_cast<TaskStateBase*>(self)->cancel_task(message);
   }
 
@@ -111,10 +120,11 @@ class TaskStateBase : public FutureBase {
   std::coroutine_handle<> resume_point_;
   StepNode step_node_{this};
   TaskRegistryEntry registry_entry_;
-  FutureBase* fut_waiter_ = nullptr;
+  WaitTarget* fut_waiter_ = nullptr;
   TimeoutScope* innermost_timeout_ = nullptr;
   bool started_ = false;
   bool must_cancel_ = false;
+  bool named_ = false;
   int cancels_requested_ = 0;
   std::uint64_t number_ = 0;
   std::uint32_t node_ = 0;

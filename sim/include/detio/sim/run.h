@@ -154,6 +154,12 @@ T run(Task<T> main, Options options = {}) {
   return runner.run_then_close(std::move(main));
 }
 
+// A frameless awaitable (sim::run(sleep(1s))) runs as the Task it stands for.
+template <detio::internal::ConvertsToTask A>
+typename A::value_type run(A main, Options options = {}) {
+  return run(std::move(main).as_task(), std::move(options));
+}
+
 // sim::Runner (asyncio.Runner in virtual time): one simulation (one seed,
 // one clock, one network) for several run() calls. Tasks a run() leaves
 // pending carry on in the next one; close() (or the destructor) ends them
@@ -166,6 +172,10 @@ class Runner {
   template <class T>
   T run(Task<T> main) {
     return core_.run(std::move(main));
+  }
+  template <detio::internal::ConvertsToTask A>
+  typename A::value_type run(A main) {
+    return run(std::move(main).as_task());
   }
   void close() { core_.close(); }
 
