@@ -99,8 +99,8 @@ Outcome<T> outcome_of(const Child& c) {
 template <class... Children>
 Task<std::tuple<Outcome<typename AwaitResult<Children>::type>...>> gather_settled_tuple(
     std::tuple<Children...> children) {
-  GatherState state(std::apply([](auto&... c) { return std::vector<FutureBase*>{child_state(c)...}; }, children),
-                    true);
+  GatherState state(sizeof...(Children), true);
+  std::apply([&state](auto&... c) { (state.watch(c.state()), ...); }, children);
   co_await FutureAwaiter(state);
   co_return std::apply(
       [](auto&... c) { return std::tuple<Outcome<typename AwaitResult<Children>::type>...>{outcome_of(c)...}; },

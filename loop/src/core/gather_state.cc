@@ -59,7 +59,7 @@ void GatherState::on_child_done(FutureBase& child) {
       // asyncio takes the message from the last child in argument order
       // (the loop variable left over in _GatheringFuture's done callback):
       // the cancel's message, or none if that child swallowed the cancel.
-      set_done(std::make_exception_ptr(CancelledError(children_.back()->cancel_message())));
+      set_done(std::make_exception_ptr(CancelledError(children_[count_ - 1].child->cancel_message())));
     } else {
       set_done();
     }

@@ -13,6 +13,7 @@ TaskStateBase::TaskStateBase(std::coroutine_handle<> root, PromiseBase& promise)
       root_(root),
       promise_(&promise),
       resume_point_(root) {
+  mark_task();
   registry_entry_.task = this;
 }
 

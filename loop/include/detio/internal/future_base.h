@@ -29,6 +29,7 @@ class FutureBase : public WaitTarget {
   bool done() const noexcept { return state_ != State::kPending; }
   bool cancelled() const noexcept { return state_ == State::kCancelled; }
   bool failed() const noexcept { return state_ == State::kDone && exception_ != nullptr; }
+  bool is_task() const noexcept { return is_task_; }
 
   // Settles the future (the value, if any, is stored by the owner first).
   void set_done(std::exception_ptr error = nullptr) noexcept {
@@ -71,11 +72,13 @@ class FutureBase : public WaitTarget {
 
  protected:
   ~FutureBase() = default;
+  void mark_task() noexcept { is_task_ = true; }
 
  private:
   void schedule_callbacks() noexcept;
 
   State state_ = State::kPending;
+  bool is_task_ = false;
   mutable bool exception_retrieved_ = false;
   // The loop whose tasks registered the callbacks: settling the future
   // from outside it (between two Runner::run calls, or from another
