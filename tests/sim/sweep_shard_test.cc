@@ -101,6 +101,14 @@ TEST(SweepShard, GoogleTestShardsSplitTheSweepAcrossProcesses) {
   expect_partition(whole, parts);
 }
 
+TEST(SweepShard, APassingSimTestSaysHowManySeedsItRan) {
+  std::string output;
+  child_seeds({{"DETIO_SEEDS", "3..9"}}, &output);
+  EXPECT_NE(output.find("detio: ShardChild.Sweep: 7 seeds passed (seeds 3..9)\n"), std::string::npos) << output;
+  child_seeds({{"GTEST_TOTAL_SHARDS", "2"}, {"GTEST_SHARD_INDEX", "1"}}, &output);
+  EXPECT_NE(output.find("seeds passed (seeds 1..200, shard 1 of 2)\n"), std::string::npos) << output;
+}
+
 TEST(SweepShard, DetioShardSplitsTheSweepToo) {
   std::string output;
   std::vector<std::uint64_t> whole = child_seeds({}, &output);
