@@ -122,6 +122,11 @@ TEST(TaskTest, AwaitingATaskTwiceIsInvalidState) {
 
 TEST(TaskTest, DeepChainOfSynchronousAwaitsUsesNoStack) {
   // cppcoro issues 31/55: without symmetric transfer these overflow.
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__OPTIMIZE__)
+  // g++ makes the resume of a symmetric transfer a tail call only when it
+  // optimizes: at -O0 every hop takes a stack frame (README, g++ section).
+  GTEST_SKIP() << "g++ without optimization: symmetric transfer is not a tail call";
+#endif
   detio::sim::run([]() -> Task<void> {
     EXPECT_EQ(co_await depth(100000), 100000);
     long long sum = 0;

@@ -54,7 +54,8 @@ detio::Task<void> amain() {
   } catch (const detio::CancelledError&) {
     std::printf("main: getter ended cancelled\n");
   }
-  std::printf("main: queue size=%zu item=%s\n", q.qsize(), q.get_nowait().c_str());
+  const std::size_t size = q.qsize();  // before get_nowait: argument order is unspecified
+  std::printf("main: queue size=%zu item=%s\n", size, q.get_nowait().c_str());
 }
 
 int main() {
