@@ -60,6 +60,8 @@ TaskHandle<void> spawn_node(std::string name, Task<void> main) {
   if (name.empty() || looks_like_address(name) || name == "localhost") {
     throw ValueError("sim::spawn_node: '" + name + "' is not a valid node name");
   }
+  // Checked before the node is registered: a failed spawn leaves no trace.
+  if (!main.valid()) throw InvalidStateError("sim::spawn_node: empty or already awaited detio::Task");
   std::optional<HostId> host = net.find_host(name);
   const bool restart = host.has_value();
   if (host && net.node_alive(net.host(*host).node)) {

@@ -199,10 +199,15 @@ TaskStateBase& running_task(const char* what) {
 void DoneCallbackNode::fire(ReadyNode* n, Action a) {
   std::unique_ptr<DoneCallbackNode> self(static_cast<DoneCallbackNode*>(n));
   if (a != Action::kRun) return;
+  // Freed before fn runs: fn may kill its own node, whose release of the
+  // node's callbacks must not free the one running.
+  absl::AnyInvocable<void()> fn = std::move(self->fn);
+  const std::uint32_t owner = self->LoopOwned::node;
+  self.reset();
   // Runs on behalf of the node that added it (tasks it creates are that
   // node's), as a call_soon callback does.
-  CallbackNodeScope scope(running_loop(), self->LoopOwned::node);
-  run_reporting_errors(self->fn, "done callback");
+  CallbackNodeScope scope(running_loop(), owner);
+  run_reporting_errors(fn, "done callback");
 }
 
 std::uint64_t add_done_callback(FutureBase& fut, absl::AnyInvocable<void()> fn) {
