@@ -34,6 +34,13 @@ class Server {
   std::vector<SocketAddress> sockets() const;
   // Stops accepting; connections already accepted carry on.
   void close();
+  // asyncio 3.13: close (flush, then FIN) / abort (drop what is queued,
+  // RST) the transport of every connection whose handler is still running.
+  // Their handlers' reads then see EOF, so a wait_closed() (or a cancelled
+  // serve_forever()) that waits for them can end. Call close() first, or
+  // new connections keep arriving.
+  void close_clients();
+  void abort_clients();
   // After close(): waits until every accepted connection's handler ended.
   Task<void> wait_closed();
   bool is_serving() const;

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "detio/task.h"
@@ -71,6 +72,24 @@ class Transport {
   virtual void set_write_buffer_limits(std::size_t high, std::size_t low) = 0;
   virtual std::optional<SocketAddress> peername() const = 0;
   virtual std::optional<SocketAddress> sockname() const = 0;
+  // The connected socket's file descriptor, while it is open; the
+  // simulator has none (nullopt). Not to be read, written or closed by the
+  // caller: the transport owns it (asyncio's TransportSocket).
+  virtual std::optional<int> socket_fd() const { return std::nullopt; }
+  // Whether the transport is reading (not paused, closing or lost).
+  virtual bool is_reading() const = 0;
+  // asyncio's get_write_buffer_limits(): {low, high}.
+  virtual std::pair<std::size_t, std::size_t> get_write_buffer_limits() const = 0;
+
+  // asyncio's get_extra_info(name, default), typed by what is asked for:
+  // "peername" and "sockname" are addresses (a Unix socket's is its path,
+  // port 0), "socket" is socket_fd(). An unknown name, or an entry the
+  // transport does not have (a lost connection, the simulator's "socket"),
+  // gives the default. Asking an address of the int form, or the fd of an
+  // address form, throws ValueError.
+  std::optional<SocketAddress> get_extra_info(std::string_view name) const;
+  SocketAddress get_extra_info(std::string_view name, SocketAddress default_value) const;
+  int get_extra_info(std::string_view name, int default_value) const;
   // Attaches the protocol and delivers connection_made(*this) at once.
   // Bytes, EOF or a loss that arrive before a protocol is attached are
   // kept and delivered (from the loop, not inline) after attaching.

@@ -23,18 +23,21 @@ Task<void> ServerState::bind(std::string host, std::uint16_t port, int backlog) 
 
 void ServerState::accept(std::shared_ptr<Transport> transport) {
   ++active_handlers_;
+  const std::uint64_t client = next_client_++;
+  clients_.emplace(client, transport);
   // Handlers belong to the server's node, whoever delivered the connection.
   CallbackNodeScope scope(running_loop(), node_);
-  create_task(handle_client(shared_from_this(), std::move(transport)));
+  create_task(handle_client(shared_from_this(), client, std::move(transport)));
 }
 
-Task<void> ServerState::handle_client(std::shared_ptr<ServerState> self, std::shared_ptr<Transport> transport) {
+Task<void> ServerState::handle_client(std::shared_ptr<ServerState> self, std::uint64_t client,
+                                      std::shared_ptr<Transport> transport) {
   auto stream = std::make_shared<StreamState>(self->limit_);
   stream->attach(std::move(transport));
   try {
     co_await self->callback_(StreamReader(stream), StreamWriter(stream));
   } catch (const CancelledError&) {
-    self->handler_finished();
+    self->handler_finished(client);
     throw;
   } catch (const std::exception& e) {
     // asyncio logs the error and closes the connection.
@@ -44,11 +47,28 @@ Task<void> ServerState::handle_client(std::shared_ptr<ServerState> self, std::sh
     std::fprintf(stderr, "detio: unhandled exception in client_connected callback\n");
     stream->transport()->close();
   }
-  self->handler_finished();
+  self->handler_finished(client);
 }
 
-void ServerState::handler_finished() {
+void ServerState::handler_finished(std::uint64_t client) {
+  clients_.erase(client);
   if (--active_handlers_ == 0 && is_closed()) wake_closed_waiters();
+}
+
+std::vector<std::shared_ptr<Transport>> ServerState::client_transports() const {
+  std::vector<std::shared_ptr<Transport>> transports;
+  transports.reserve(clients_.size());
+  for (const auto& [client, transport] : clients_) transports.push_back(transport);
+  return transports;
+}
+
+// On a copy: closing never runs a handler inline, but stays safe if it did.
+void ServerState::close_clients() {
+  for (const std::shared_ptr<Transport>& transport : client_transports()) transport->close();
+}
+
+void ServerState::abort_clients() {
+  for (const std::shared_ptr<Transport>& transport : client_transports()) transport->abort();
 }
 
 void ServerState::wake_closed_waiters() {
@@ -130,6 +150,8 @@ std::vector<SocketAddress> Server::sockets() const {
   return state_->addresses();
 }
 void Server::close() { state_->close(); }
+void Server::close_clients() { state_->close_clients(); }
+void Server::abort_clients() { state_->abort_clients(); }
 Task<void> Server::wait_closed() { return internal::ServerState::wait_closed(state_); }
 bool Server::is_serving() const { return state_->is_serving(); }
 Task<void> Server::start_serving() { return internal::ServerState::start_serving_task(state_); }

@@ -28,12 +28,6 @@ void StreamWriter::write_eof() {
   state_->transport()->write_eof();
 }
 
-std::optional<SocketAddress> StreamWriter::get_extra_info(std::string_view name) const {
-  if (name == "peername") return state_->transport()->peername();
-  if (name == "sockname") return state_->transport()->sockname();
-  return std::nullopt;
-}
-
 void StreamWriter::set_write_buffer_limits(std::size_t high, std::size_t low) {
   state_->transport()->set_write_buffer_limits(high, low);
 }

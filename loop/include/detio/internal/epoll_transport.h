@@ -42,6 +42,10 @@ class EpollTransport final : public TransportBase, public IoHandler, public IoOb
   std::size_t get_write_buffer_size() const override { return buffer_.size(); }
   std::optional<SocketAddress> peername() const override;
   std::optional<SocketAddress> sockname() const override;
+  std::optional<int> socket_fd() const override {
+    if (fd_ < 0) return std::nullopt;
+    return fd_;
+  }
 
   // --- IoHandler / IoObject ---
   void on_io(std::uint32_t events) override;

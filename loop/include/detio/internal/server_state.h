@@ -2,7 +2,10 @@
 // and the count of running connection handlers (asyncio.Server).
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <memory>
+#include <vector>
 
 #include "detio/internal/future_base.h"
 #include "detio/server.h"
@@ -26,13 +29,18 @@ class ServerState final : public Acceptor, public std::enable_shared_from_this<S
   bool is_closed() const noexcept { return !listener_; }
   void start_serving();
   void close();
+  void close_clients();
+  void abort_clients();
   static Task<void> start_serving_task(std::shared_ptr<ServerState> self);
   static Task<void> wait_closed(std::shared_ptr<ServerState> self);
   static Task<void> serve_forever(std::shared_ptr<ServerState> self);
 
  private:
-  static Task<void> handle_client(std::shared_ptr<ServerState> self, std::shared_ptr<Transport> transport);
-  void handler_finished();
+  static Task<void> handle_client(std::shared_ptr<ServerState> self, std::uint64_t client,
+                                  std::shared_ptr<Transport> transport);
+  void handler_finished(std::uint64_t client);
+  // The transports of the running handlers, in accept order.
+  std::vector<std::shared_ptr<Transport>> client_transports() const;
   void wake_closed_waiters();
 
   ClientConnected callback_;
@@ -42,6 +50,10 @@ class ServerState final : public Acceptor, public std::enable_shared_from_this<S
   std::uint32_t node_ = 0;
   bool serving_ = false;
   int active_handlers_ = 0;
+  // The running handlers' transports, by accept number (ordered: closing
+  // them is deterministic).
+  std::map<std::uint64_t, std::shared_ptr<Transport>> clients_;
+  std::uint64_t next_client_ = 0;
   WaiterList closed_waiters_;
   Waiter* serve_forever_ = nullptr;
 };

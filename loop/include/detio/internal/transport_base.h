@@ -26,6 +26,7 @@
 #include <exception>
 #include <memory>
 #include <string_view>
+#include <utility>
 
 #include "detio/errors.h"
 #include "detio/internal/loop_core.h"
@@ -46,7 +47,9 @@ class TransportBase : public Transport, public std::enable_shared_from_this<Tran
   bool is_closing() const final { return closing_ || lost_; }
   void pause_reading() final;
   void resume_reading() final;
+  bool is_reading() const final { return !closing_ && !lost_ && !reading_paused_; }
   void set_write_buffer_limits(std::size_t high, std::size_t low) final;
+  std::pair<std::size_t, std::size_t> get_write_buffer_limits() const final { return {low_water_, high_water_}; }
   void set_protocol(Protocol& protocol) final;
   void detach_protocol() final;
 
