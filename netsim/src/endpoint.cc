@@ -1,3 +1,4 @@
+#include "detio/internal/unix_path.h"
 #include "detio/net/internal/endpoint.h"
 
 #include <algorithm>
@@ -189,7 +190,7 @@ void SimEndpoint::receive(Packet packet) {
   if (phase_ == Phase::kAwaitSyn && packet.kind != Packet::Kind::kSyn) return;
   switch (packet.kind) {
     case Packet::Kind::kSyn:
-      if (phase_ == Phase::kAwaitSyn && !lost()) net_->on_syn(*this, conn_->port);
+      if (phase_ == Phase::kAwaitSyn && !lost()) net_->on_syn(*this, *conn_);
       return;
     case Packet::Kind::kSynAck:
       if (lost()) {
@@ -317,7 +318,9 @@ void SimEndpoint::send_syn() {
     net_->record(EventKind::kSynLost, host_, to, conn_id_, 0, "partitioned");
   } else {
     syn_sent_ = true;
-    send_control(Packet::Kind::kSyn, attempt.empty() ? "port " + std::to_string(remote_.port) : attempt);
+    const std::string target = conn_->unix_path.empty() ? "port " + std::to_string(remote_.port)
+                                                        : "path " + detio::internal::display_unix_path(conn_->unix_path);
+    send_control(Packet::Kind::kSyn, attempt.empty() ? target : attempt);
   }
   net_->loop().call_at(&syn_timer_, detio::internal::deadline_after(net_->loop().now(), syn_timeout_));
 }

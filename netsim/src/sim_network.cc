@@ -5,6 +5,7 @@
 #include "detio/errors.h"
 #include "detio/internal/future_awaiter.h"
 #include "detio/internal/task_state.h"
+#include "detio/internal/unix_path.h"
 
 namespace detio::net::internal {
 namespace {
@@ -140,38 +141,67 @@ std::uint16_t SimNetwork::ephemeral_port(HostId id) {
   throw OSError("[Errno 99] no free ephemeral port on " + host.name);
 }
 
-Task<std::shared_ptr<Transport>> SimNetwork::connect(std::string host, std::uint16_t port) {
+NodeId SimNetwork::calling_node(const char* call) const {
   const NodeId self = current_node();
-  if (!node_alive(self)) throw OSError("connect: the calling node is not running");
+  if (!node_alive(self)) throw OSError(std::string(call) + ": the calling node is not running");
+  return self;
+}
+
+Connection& SimNetwork::new_connection(HostId src, NodeId self, HostId dst) {
+  auto owned = std::make_unique<Connection>();
+  Connection& conn = *owned;
+  conn.id = next_conn_id_++;
+  connections_.emplace(conn.id, std::move(owned));
+  conn.ends[0] = std::make_shared<SimEndpoint>(*this, conn, 0, src, self);
+  conn.ends[1] = std::make_shared<SimEndpoint>(*this, conn, 1, dst, kNoNode);
+  return conn;
+}
+
+Task<std::shared_ptr<Transport>> SimNetwork::dial(std::shared_ptr<SimEndpoint> client) {
+  ConnectWait wait(client);
+  client->start_connect(&wait);
+  co_await detio::internal::FutureAwaiter(wait);
+  co_return wait.take();
+}
+
+Task<std::shared_ptr<Transport>> SimNetwork::connect(std::string host, std::uint16_t port) {
+  const NodeId self = calling_node("connect");
   const HostId src = nodes_[self].host;
   bool loopback = false;
   const std::optional<HostId> dst = resolve(host, src, loopback);
   if (!dst) throw OSError("[Errno -2] Name or service not known: '" + host + "'");
 
-  auto owned = std::make_unique<Connection>();
-  Connection& conn = *owned;
-  conn.id = next_conn_id_++;
+  Connection& conn = new_connection(src, self, *dst);
   conn.port = port;
-  connections_.emplace(conn.id, std::move(owned));
-  conn.ends[0] = std::make_shared<SimEndpoint>(*this, conn, 0, src, self);
-  conn.ends[1] = std::make_shared<SimEndpoint>(*this, conn, 1, *dst, kNoNode);
   const std::uint16_t local_port = ephemeral_port(src);
   const std::string src_address = loopback ? "127.0.0.1" : hosts_[src].address;
   const std::string dst_address = loopback ? "127.0.0.1" : hosts_[*dst].address;
   conn.ends[0]->set_addresses({src_address, local_port}, {dst_address, port});
   conn.ends[1]->set_addresses({dst_address, port}, {src_address, local_port});
+  co_return co_await dial(conn.ends[0]);
+}
 
-  ConnectWait wait(conn.ends[0]);
-  conn.ends[0]->start_connect(&wait);
-  co_await detio::internal::FutureAwaiter(wait);
-  co_return wait.take();
+// A path of the caller's host only; the client's end is unnamed (""), as
+// a connecting Unix socket on Linux. As there, a missing filesystem path is
+// ENOENT, and an abstract name nobody holds is refused (by on_syn).
+Task<std::shared_ptr<Transport>> SimNetwork::connect_unix(std::string path) {
+  detio::internal::check_unix_path(path);
+  const NodeId self = calling_node("connect");
+  const HostId host = nodes_[self].host;
+  if (!detio::internal::is_abstract_unix_path(path) && !hosts_[host].unix_paths.contains(path)) {
+    throw OSError("[Errno 2] No such file or directory (connect to " + detio::internal::display_unix_path(path) + ")");
+  }
+  Connection& conn = new_connection(host, self, host);
+  conn.unix_path = path;
+  conn.ends[0]->set_addresses({"", 0}, {path, 0});
+  conn.ends[1]->set_addresses({path, 0}, {"", 0});
+  co_return co_await dial(conn.ends[0]);
 }
 
 // Never suspends: a simulated host's names need no resolver.
 Task<std::unique_ptr<Listener>> SimNetwork::bind(std::string host, std::uint16_t port, int /*backlog*/,
                                                  Acceptor& acceptor) {
-  const NodeId self = current_node();
-  if (!node_alive(self)) throw OSError("listen: the calling node is not running");
+  const NodeId self = calling_node("listen");
   const HostId id = nodes_[self].host;
   if (!binds_to(host, id)) throw OSError("[Errno 99] Cannot assign requested address: '" + host + "'");
   Host& h = hosts_[id];
@@ -187,16 +217,53 @@ Task<std::unique_ptr<Listener>> SimNetwork::bind(std::string host, std::uint16_t
   co_return listener;
 }
 
+// As asyncio on a real host, a socket left at the path (even a running
+// server's) is replaced: the old listener keeps running, unreachable.
+Task<std::unique_ptr<Listener>> SimNetwork::bind_unix(std::string path, int /*backlog*/, Acceptor& acceptor) {
+  detio::internal::check_unix_path(path);
+  const NodeId self = calling_node("listen");
+  const HostId id = nodes_[self].host;
+  auto listener = std::make_unique<SimListener>(*this, next_listener_id_++, id, self, SocketAddress{path, 0}, acceptor,
+                                                path);
+  hosts_[id].unix_paths[path] = listener.get();
+  listeners_[listener->id()] = listener.get();
+  co_return listener;
+}
+
+namespace {
+
+std::string listener_detail(const SimListener& listener) {
+  return listener.unix_path().empty() ? "" : "path " + detio::internal::display_unix_path(listener.unix_path());
+}
+
+}  // namespace
+
 void SimNetwork::on_listen(const SimListener& listener) {
-  record(EventKind::kListen, listener.host(), std::nullopt, 0, listener.port());
+  record(EventKind::kListen, listener.host(), std::nullopt, 0, listener.port(), listener_detail(listener));
 }
 
 void SimNetwork::unbind(SimListener& listener) noexcept {
-  auto& ports = hosts_[listener.host()].ports;
-  auto it = ports.find(listener.port());
-  if (it == ports.end() || it->second != &listener) return;
-  ports.erase(it);
-  record(EventKind::kUnlisten, listener.host(), std::nullopt, 0, listener.port());
+  Host& host = hosts_[listener.host()];
+  if (listener.unix_path().empty()) {
+    auto it = host.ports.find(listener.port());
+    if (it == host.ports.end() || it->second != &listener) return;
+    host.ports.erase(it);
+  } else {
+    // Unlinked on close, unless another listener took the path since.
+    auto it = host.unix_paths.find(listener.unix_path());
+    if (it == host.unix_paths.end() || it->second != &listener) return;
+    host.unix_paths.erase(it);
+  }
+  record(EventKind::kUnlisten, listener.host(), std::nullopt, 0, listener.port(), listener_detail(listener));
+}
+
+SimListener* SimNetwork::listener_for(const Host& host, const Connection& conn) const {
+  if (conn.unix_path.empty()) {
+    auto it = host.ports.find(conn.port);
+    return it == host.ports.end() ? nullptr : it->second;
+  }
+  auto it = host.unix_paths.find(conn.unix_path);
+  return it == host.unix_paths.end() ? nullptr : it->second;
 }
 
 void SimNetwork::forget(SimListener& listener) noexcept { listeners_.erase(listener.id()); }
@@ -292,7 +359,7 @@ void SimNetwork::deliver(SimEndpoint& from, SimEndpoint& to, Packet packet) {
   to.receive(std::move(packet));
 }
 
-void SimNetwork::on_syn(SimEndpoint& server, std::uint16_t port) {
+void SimNetwork::on_syn(SimEndpoint& server, const Connection& conn) {
   SimEndpoint& client = *server.peer();
   Host& h = hosts_[server.host()];
   if (!node_alive(h.node)) {
@@ -300,19 +367,21 @@ void SimNetwork::on_syn(SimEndpoint& server, std::uint16_t port) {
     record(EventKind::kSynLost, client.host(), server.host(), server.conn_id(), 0, "host down");
     return;
   }
-  auto it = h.ports.find(port);
-  const bool listening = it != h.ports.end() && it->second->listening();
+  SimListener* target = listener_for(h, conn);
+  const bool listening = target && target->listening();
   // No draw when the rate is 0, so other faults' draws stay as they were.
   const bool refused = listening && faults_.refuse > 0 && client.host() != server.host() &&
                        fault_rng_.chance(faults_.refuse);
+  const std::string where = conn.unix_path.empty() ? "port " + std::to_string(conn.port)
+                                                    : "path " + detio::internal::display_unix_path(conn.unix_path);
   if (!listening || refused) {
-    server.refuse((refused ? "refused (fault) on port " : "no listener on port ") + std::to_string(port));
+    server.refuse((refused ? "refused (fault) on " : "no listener on ") + where);
     return;
   }
-  SimListener& listener = *it->second;
+  SimListener& listener = *target;
   server.set_established();
   server.set_node(listener.node());
-  record(EventKind::kAccept, server.host(), client.host(), server.conn_id(), 0, "port " + std::to_string(port));
+  record(EventKind::kAccept, server.host(), client.host(), server.conn_id(), 0, where);
   Packet syn_ack;
   syn_ack.kind = Packet::Kind::kSynAck;
   send(server, std::move(syn_ack));

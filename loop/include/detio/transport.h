@@ -138,6 +138,18 @@ class Network {
                                                Acceptor& acceptor) = 0;
   // bind(), then start_listening().
   Task<std::unique_ptr<Listener>> listen(std::string host, std::uint16_t port, int backlog, Acceptor& acceptor);
+
+  // Unix-domain stream sockets. `path` is a filesystem path, or a Linux
+  // abstract name when it starts with '\0' (see internal/unix_path.h for
+  // the checks: ValueError, or OSError for a path too long). The simulator
+  // keeps one namespace of paths per host: only that host's nodes reach
+  // them. connect_unix throws OSError for a missing filesystem path and
+  // ConnectionRefusedError for one bound but not listening (or an abstract
+  // name nobody holds); bind_unix
+  // replaces a socket left at the path, and its listener unlinks the path
+  // when closed (if it is still its own), as asyncio does.
+  virtual Task<std::shared_ptr<Transport>> connect_unix(std::string path) = 0;
+  virtual Task<std::unique_ptr<Listener>> bind_unix(std::string path, int backlog, Acceptor& acceptor) = 0;
 };
 
 // The running loop's network; throws RuntimeError if its backend has none.

@@ -1,11 +1,13 @@
 // EpollBackend::connect: resolve (off the loop for names), then for each
 // address a non-blocking connect that waits for EPOLLOUT and reads SO_ERROR;
 // the first that succeeds becomes an EpollTransport. Cancelling the connect
-// closes the socket being tried.
+// closes the socket being tried. EpollBackend::connect_unix: the same for
+// one Unix-domain path (an EpollTransport too: it only moves bytes).
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -16,6 +18,7 @@
 #include "detio/internal/future_awaiter.h"
 #include "detio/internal/resolver.h"
 #include "detio/internal/socket_errors.h"
+#include "detio/internal/unix_path.h"
 
 namespace detio::internal {
 namespace {
@@ -67,6 +70,22 @@ int socket_error_of(int fd) {
   return err;
 }
 
+// Connects `fd` (taken over) to `address`: the connected fd, or -1 and
+// `err` set (the socket is closed then).
+Task<int> connect_socket(EpollBackend& backend, int fd, const sockaddr* address, socklen_t length, int& err) {
+  ConnectAttempt attempt(backend, fd);
+  err = 0;
+  if (::connect(fd, address, length) < 0) err = errno;
+  if (err == EINPROGRESS || err == EINTR) {
+    // Connected (or failed) once writable; a connect interrupted by a
+    // signal carries on asynchronously, so it is waited for the same way.
+    attempt.wait_writable();
+    co_await FutureAwaiter(attempt);
+    err = socket_error_of(fd);
+  }
+  co_return err == 0 ? attempt.release() : -1;
+}
+
 }  // namespace
 
 Task<std::shared_ptr<Transport>> EpollBackend::connect(std::string host, std::uint16_t port) {
@@ -77,20 +96,12 @@ Task<std::shared_ptr<Transport>> EpollBackend::connect(std::string host, std::ui
   for (const ResolvedAddress& address : addresses) {
     const int fd = ::socket(address.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) throw_socket_error(errno, "socket");
-    ConnectAttempt attempt(*this, fd);
     const int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     int err = 0;
-    if (::connect(fd, address.get(), address.length) < 0) err = errno;
-    if (err == EINPROGRESS || err == EINTR) {
-      // Connected (or failed) once writable; a connect interrupted by a
-      // signal carries on asynchronously, so it is waited for the same way.
-      attempt.wait_writable();
-      co_await FutureAwaiter(attempt);
-      err = socket_error_of(fd);
-    }
+    const int connected = co_await connect_socket(*this, fd, address.get(), address.length, err);
     const SocketAddress peer = address.to_socket_address();
-    if (err == 0) co_return EpollTransport::create(*this, attempt.release(), peer);
+    if (connected >= 0) co_return EpollTransport::create(*this, connected, peer);
     if (last_error != 0 && err != last_error) same_error = false;
     last_error = err;
     last_where = peer.to_string();
@@ -98,6 +109,19 @@ Task<std::shared_ptr<Transport>> EpollBackend::connect(std::string host, std::ui
   if (same_error || addresses.size() == 1) throw_socket_error(last_error, "connect to " + last_where);
   throw OSError("Multiple exceptions connecting to " + host + ":" + std::to_string(port) + "; last: " +
                 std::to_string(last_error) + " at " + last_where);
+}
+
+// A full backlog (EAGAIN) is not waited for: Linux does not finish such a
+// connect later, so it is an OSError at once.
+Task<std::shared_ptr<Transport>> EpollBackend::connect_unix(std::string path) {
+  sockaddr_un address{};
+  const socklen_t length = to_sockaddr_un(path, address);
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw_socket_error(errno, "socket");
+  int err = 0;
+  const int connected = co_await connect_socket(*this, fd, reinterpret_cast<const sockaddr*>(&address), length, err);
+  if (connected < 0) throw_socket_error(err, "connect to " + display_unix_path(path));
+  co_return EpollTransport::create(*this, connected, SocketAddress{std::move(path), 0});
 }
 
 }  // namespace detio::internal

@@ -136,8 +136,10 @@ void EpollListener::on_io(std::uint32_t) {
       std::fprintf(stderr, "detio: accept: %s\n", std::strerror(err));
       return;
     }
-    const int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (peer.ss_family != AF_UNIX) {
+      const int one = 1;
+      ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    }
     std::shared_ptr<EpollTransport> transport =
         EpollTransport::create(*backend_, fd, to_socket_address(reinterpret_cast<sockaddr*>(&peer), len));
     acceptor_.accept(std::move(transport));

@@ -3,8 +3,10 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <sys/un.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 
 #include "detio/errors.h"
@@ -90,6 +92,16 @@ SocketAddress to_socket_address(const sockaddr* address, socklen_t length) {
     const auto* v6 = reinterpret_cast<const sockaddr_in6*>(address);
     inet_ntop(AF_INET6, &v6->sin6_addr, text, sizeof text);
     return {text, ntohs(v6->sin6_port)};
+  }
+  if (address->sa_family == AF_UNIX) {
+    // The path ("" for an unnamed socket, as asyncio); an abstract name
+    // keeps its leading '\0' and is exactly `length` long.
+    const auto* un = reinterpret_cast<const sockaddr_un*>(address);
+    const std::size_t offset = offsetof(sockaddr_un, sun_path);
+    if (length <= offset) return {};
+    std::size_t size = std::min<std::size_t>(length - offset, sizeof un->sun_path);
+    if (un->sun_path[0] != '\0') size = strnlen(un->sun_path, size);
+    return {std::string(un->sun_path, size), 0};
   }
   return {};
 }

@@ -21,6 +21,11 @@ Task<void> ServerState::bind(std::string host, std::uint16_t port, int backlog) 
   addresses_ = listener_->addresses();
 }
 
+Task<void> ServerState::bind_unix(std::string path, int backlog) {
+  listener_ = co_await running_network().bind_unix(std::move(path), backlog, *this);
+  addresses_ = listener_->addresses();
+}
+
 void ServerState::accept(std::shared_ptr<Transport> transport) {
   ++active_handlers_;
   const std::uint64_t client = next_client_++;
@@ -139,6 +144,15 @@ Task<Server> start_server(ClientConnected callback, std::string host, std::int64
   co_return Server(std::move(state));
 }
 
+Task<Server> start_unix_server(ClientConnected callback, std::string path, int backlog, std::size_t limit,
+                               bool start_serving) {
+  check_limit(limit, "start_unix_server");
+  auto state = std::make_shared<ServerState>(std::move(callback), limit);
+  co_await state->bind_unix(std::move(path), backlog);
+  if (start_serving) co_await ServerState::start_serving_task(state);
+  co_return Server(std::move(state));
+}
+
 }  // namespace detio::internal
 
 namespace detio {
@@ -157,14 +171,28 @@ bool Server::is_serving() const { return state_->is_serving(); }
 Task<void> Server::start_serving() { return internal::ServerState::start_serving_task(state_); }
 Task<void> Server::serve_forever() { return internal::ServerState::serve_forever(state_); }
 
+namespace {
+
+Connection streams_over(std::shared_ptr<Transport> transport, std::size_t limit) {
+  auto state = std::make_shared<internal::StreamState>(limit);
+  state->attach(std::move(transport));
+  return Connection{StreamReader(state), StreamWriter(state)};
+}
+
+}  // namespace
+
 Task<Connection> open_connection(std::string host, std::int64_t port, std::size_t limit) {
   internal::check_host(host, "open_connection");
   const std::uint16_t connect_port = internal::checked_port(port, "open_connection");
   internal::check_limit(limit, "open_connection");
   std::shared_ptr<Transport> transport = co_await running_network().connect(std::move(host), connect_port);
-  auto state = std::make_shared<internal::StreamState>(limit);
-  state->attach(std::move(transport));
-  co_return Connection{StreamReader(state), StreamWriter(state)};
+  co_return streams_over(std::move(transport), limit);
+}
+
+Task<Connection> open_unix_connection(std::string path, std::size_t limit) {
+  internal::check_limit(limit, "open_unix_connection");
+  std::shared_ptr<Transport> transport = co_await running_network().connect_unix(std::move(path));
+  co_return streams_over(std::move(transport), limit);
 }
 
 }  // namespace detio

@@ -86,6 +86,8 @@ class EpollBackend final : public Network {
   Task<std::shared_ptr<Transport>> connect(std::string host, std::uint16_t port) override;
   Task<std::unique_ptr<Listener>> bind(std::string host, std::uint16_t port, int backlog,
                                          Acceptor& acceptor) override;
+  Task<std::shared_ptr<Transport>> connect_unix(std::string path) override;
+  Task<std::unique_ptr<Listener>> bind_unix(std::string path, int backlog, Acceptor& acceptor) override;
 
  private:
   struct Slot {

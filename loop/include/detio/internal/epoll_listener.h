@@ -3,7 +3,8 @@
 // start_listening() calls listen with the given backlog (asyncio's
 // _start_serving), on each EPOLLIN up to `backlog` accept4 calls
 // until EAGAIN, each connection handed to the Acceptor as an EpollTransport
-// with TCP_NODELAY and no protocol yet. When out of fds (EMFILE, ENFILE,
+// with TCP_NODELAY (TCP) and no protocol yet. A Unix-domain server socket
+// (EpollBackend::bind_unix) is accepted the same way. When out of fds (EMFILE, ENFILE,
 // ENOBUFS, ENOMEM) it stops accepting for one second, as asyncio does.
 // EpollBackend::listen resolves the host off the loop thread ("" is every
 // address) and opens one listener per address (open_all).

@@ -21,6 +21,7 @@ class ServerState final : public Acceptor, public std::enable_shared_from_this<S
 
   // Binds without listening; start_serving() listens.
   Task<void> bind(std::string host, std::uint16_t port, int backlog);
+  Task<void> bind_unix(std::string path, int backlog);
   void accept(std::shared_ptr<Transport> transport) override;
 
   SocketAddress address() const { return addresses_.front(); }

@@ -28,7 +28,10 @@ Task<void> handle(detio::StreamReader reader, detio::StreamWriter writer) {
 
 Task<std::vector<detio::Connection>> connect_two(std::uint16_t port) {
   std::vector<detio::Connection> clients;
-  for (int i = 0; i < 2; ++i) clients.push_back(co_await detio::open_connection("127.0.0.1", port));
+  for (int i = 0; i < 2; ++i) {
+    detio::Connection client = co_await detio::open_connection("127.0.0.1", port);
+    clients.push_back(std::move(client));
+  }
   while (open_writers.size() < 2) co_await detio::sleep(detio::Duration::zero());
   co_return clients;
 }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <exception>
 #include <memory>
+#include <string>
 
 #include "detio/internal/future_base.h"
 #include "detio/net/internal/endpoint.h"
@@ -40,6 +41,7 @@ class ConnectWait : public detio::internal::Waiter {
 struct Connection {
   std::uint64_t id = 0;
   std::uint16_t port = 0;  // the port the client dialled
+  std::string unix_path;   // or the Unix-domain path (on the client's host)
   std::shared_ptr<SimEndpoint> ends[2];
 };
 

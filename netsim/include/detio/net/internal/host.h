@@ -23,6 +23,8 @@ struct Host {
   std::string address;  // 10.0.x.y
   NodeId node = kNoNode;  // the current incarnation, kNoNode if never started
   std::map<std::uint16_t, SimListener*> ports;
+  // The host's Unix-domain socket paths: only its own nodes reach them.
+  std::map<std::string, SimListener*, std::less<>> unix_paths;
   std::uint16_t next_ephemeral = kFirstEphemeral;
 
   static constexpr std::uint16_t kFirstEphemeral = 49152;

@@ -54,6 +54,8 @@ class SimNetwork final : public Network {
   Task<std::shared_ptr<Transport>> connect(std::string host, std::uint16_t port) override;
   Task<std::unique_ptr<Listener>> bind(std::string host, std::uint16_t port, int backlog,
                                          Acceptor& acceptor) override;
+  Task<std::shared_ptr<Transport>> connect_unix(std::string path) override;
+  Task<std::unique_ptr<Listener>> bind_unix(std::string path, int backlog, Acceptor& acceptor) override;
 
   // --- hosts and nodes ---
   // Host 0 is the default host "main" (node 0), created with the network.
@@ -100,7 +102,7 @@ class SimNetwork final : public Network {
   // behalf of `to`'s node.
   void deliver(SimEndpoint& from, SimEndpoint& to, Packet packet);
   // The SYN of `server`'s connection arrived: accept or refuse.
-  void on_syn(SimEndpoint& server, std::uint16_t port);
+  void on_syn(SimEndpoint& server, const Connection& conn);
   bool partitioned(HostId a, HostId b) const;
   bool host_up(HostId h) const { return node_alive(hosts_.at(h).node); }
   Link& link(HostId from, HostId to);
@@ -129,6 +131,12 @@ class SimNetwork final : public Network {
   };
 
   void reap();
+  // A connection between `src` (the caller, node `self`) and `dst`, its
+  // server end not accepted yet; then dial() sends the SYN and waits.
+  Connection& new_connection(HostId src, NodeId self, HostId dst);
+  static Task<std::shared_ptr<Transport>> dial(std::shared_ptr<SimEndpoint> client);
+  NodeId calling_node(const char* call) const;
+  SimListener* listener_for(const Host& host, const Connection& conn) const;
   FaultDraw random_faults(SimEndpoint& from, HostId src, HostId dst, TimePoint& arrival);
   void resume_stalled();
   void record_event(EventKind kind, std::string node, std::string peer, std::uint64_t conn, std::uint64_t bytes,
