@@ -21,14 +21,15 @@ TimePoint after(TimePoint t, Duration d) noexcept { return detio::internal::dead
 }  // namespace
 
 SimNetwork::SimNetwork(detio::internal::LoopCore& loop, const NetworkOptions& options, const FaultOptions& faults,
-                       detio::internal::SeededRandom& rng, detio::internal::SeededRandom& fault_rng)
+                       detio::internal::SeededRandom& rng, detio::internal::SeededRandom& fault_rng,
+                       TraceSink& trace)
     : loop_(loop),
       options_(options),
       faults_(faults),
       rng_(rng),
       fault_rng_(fault_rng),
       previous_(current_network),
-      trace_(options.keep_trace) {
+      trace_(trace) {
   current_network = this;
   const HostId main = add_host("main");
   nodes_.push_back(NodeRecord{main, true});
@@ -427,7 +428,7 @@ void SimNetwork::heal(HostId a, HostId b) {
 void SimNetwork::heal_all() {
   if (partitions_.empty()) return;
   partitions_.clear();
-  record_event(EventKind::kHeal, "*", "", 0, 0, "all");
+  record_event(EventKind::kHeal, "*", "", 0, 0, "all", kNoNode);
   resume_stalled();
 }
 
@@ -512,12 +513,13 @@ void SimNetwork::set_link(HostId a, HostId b, const LinkParams& params) {
 
 void SimNetwork::record(EventKind kind, HostId node, std::optional<HostId> peer, std::uint64_t conn,
                         std::uint64_t bytes, std::string detail) {
-  record_event(kind, hosts_.at(node).name, peer ? hosts_.at(*peer).name : std::string(), conn, bytes,
-               std::move(detail));
+  const Host& host = hosts_.at(node);
+  record_event(kind, host.name, peer ? hosts_.at(*peer).name : std::string(), conn, bytes, std::move(detail),
+               host.node);
 }
 
 void SimNetwork::record_event(EventKind kind, std::string node, std::string peer, std::uint64_t conn,
-                              std::uint64_t bytes, std::string detail) {
+                              std::uint64_t bytes, std::string detail, NodeId incarnation) {
   Event e;
   e.time = loop_.now();
   e.kind = kind;
@@ -526,7 +528,7 @@ void SimNetwork::record_event(EventKind kind, std::string node, std::string peer
   e.conn = conn;
   e.bytes = bytes;
   e.detail = std::move(detail);
-  trace_.record(std::move(e));
+  trace_.record(std::move(e), incarnation);
 }
 
 Stats SimNetwork::stats() const {

@@ -37,8 +37,9 @@ Simulation::Simulation(const Options& options)
                                       stream("inject"));
   loop_.set_observer(hooks_.get());
   loop_.set_schedule_policy(hooks_.get());
+  network_trace_ = std::make_unique<NetworkTraceSink>(*trace_, options_.network.keep_trace);
   network_ = std::make_unique<net::internal::SimNetwork>(loop_, options_.network, options_.faults, stream("net"),
-                                                         stream("net.faults"));
+                                                         stream("net.faults"), *network_trace_);
   loop_.set_network(network_.get());
 }
 
@@ -53,10 +54,9 @@ Simulation::~Simulation() {
   Active active(*this);
   // Tasks first (their frames may still close transports), then the network.
   loop_.shutdown();
-  // The network's events join the run's trace (and its hash): trace_network.h.
-  merge_network_trace(*trace_, *network_, loop_.now());
-  last_trace = network_->take_trace();
   network_.reset();
+  // The network's hash joins the run's trace (trace_network.h).
+  last_trace = network_trace_->finish(loop_.now());
   loop_.set_observer(nullptr);
   loop_.set_schedule_policy(nullptr);
   last_hash = trace_->hash();
@@ -67,6 +67,8 @@ void Simulation::record(TraceKind kind, const detio::internal::TaskStateBase* ta
 }
 
 Simulation* Simulation::current() noexcept { return current_simulation; }
+
+const net::Trace& Simulation::network_trace() const noexcept { return network_trace_->network(); }
 
 Random& Simulation::stream(std::string_view name) {
   auto it = streams_->by_name.find(name);
@@ -113,7 +115,7 @@ namespace detio::sim {
 const net::Trace& network_trace() {
   internal::Simulation* sim = internal::Simulation::current();
   if (!sim) throw RuntimeError("sim::network_trace() must be called inside detio::sim::run");
-  return sim->network().trace();
+  return sim->network_trace();
 }
 
 const net::Trace& last_network_trace() noexcept { return internal::last_trace; }

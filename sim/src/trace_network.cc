@@ -2,23 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <set>
-#include <stdexcept>
-#include <vector>
-
-#include "detio/net/internal/sim_network.h"
+#include <utility>
 
 namespace detio::sim::internal {
 namespace {
-
-// The node a network event belongs to: its host's current incarnation (or
-// the default host's node 0 if the host is unknown).
-std::uint32_t node_of(const net::internal::SimNetwork& network, const std::string& host) {
-  std::optional<net::internal::HostId> id = network.find_host(host);
-  if (!id) return 0;
-  const net::internal::NodeId node = network.host(*id).node;
-  return node == net::internal::kNoNode ? 0 : node;
-}
 
 // Partitions, clogs, lost segments and killed nodes are faults; the rest
 // (including resets, which may be a peer's normal RST) is network traffic.
@@ -50,28 +37,23 @@ std::string describe(const net::Event& e) {
 
 }  // namespace
 
-void merge_network_trace(Trace& trace, const net::internal::SimNetwork& network, TimePoint end) {
-  const net::Trace& net = network.trace();
-  if (net.size() == 0) return;
-  trace.record(end, TraceKind::kNet, 0, 0,
-               fmt::format("network trace: {} events, hash {:016x}", net.size(), net.hash()));
-  if (!trace.keeps_events()) return;
-  std::vector<TraceEvent> events;
-  events.reserve(net.events().size());
-  for (const net::Event& e : net.events()) {
-    events.push_back(TraceEvent{e.time, kind_of(e), node_of(network, e.node), 0, describe(e)});
+void NetworkTraceSink::record(net::Event event, net::internal::NodeId node) {
+  if (run_trace_.keeps_events()) {
+    // On the track of the node running on the event's host (the default
+    // host's node 0 if none), named after its host.
+    const std::uint32_t track = node == net::internal::kNoNode ? 0 : node;
+    if (track != 0) run_trace_.set_node_name(track, event.node);
+    run_trace_.append_unhashed(TraceEvent{event.time, kind_of(event), track, 0, describe(event)});
   }
-  trace.merge(std::move(events));
-  // Name every node of the run after its host.
-  std::set<std::uint32_t> nodes;
-  for (const TraceEvent& e : trace.events()) nodes.insert(e.node);
-  for (std::uint32_t node : nodes) {
-    try {
-      trace.set_node_name(node, network.host(network.node_host(node)).name);
-    } catch (const std::out_of_range&) {
-      // Not a network node: keep the default name.
-    }
+  network_.record(std::move(event));
+}
+
+net::Trace NetworkTraceSink::finish(TimePoint end) {
+  if (network_.size() != 0) {
+    run_trace_.record(end, TraceKind::kNet, 0, 0,
+                      fmt::format("network trace: {} events, hash {:016x}", network_.size(), network_.hash()));
   }
+  return std::move(network_);
 }
 
 }  // namespace detio::sim::internal

@@ -16,9 +16,11 @@ using namespace std::chrono_literals;
 using net_test::Conn;
 using net_test::until;
 
+// The network's events are kept: the tests read them.
 sim::Options fixed_links(std::uint64_t seed = 1) {
   sim::Options o{.seed = seed};
   o.network.remote = {.latency = 1ms, .jitter = {}, .bandwidth = 0};
+  o.network.keep_trace = true;
   return o;
 }
 
@@ -272,10 +274,13 @@ TEST(NetFault, RandomRefusedConnectsAreRetriedByTheClient) {
 }
 
 TEST(NetFault, FaultsAreOffByDefault) {
-  Transfer t = sim::run(transfer(200'000), sim::Options{.seed = 13});
+  sim::Options o{.seed = 13};
+  o.network.keep_trace = true;
+  Transfer t = sim::run(transfer(200'000), o);
   EXPECT_FALSE(t.reset);
   EXPECT_GE(t.delivered, 200'000u);
   const std::string text = sim::last_network_trace().text();
+  EXPECT_NE(text.find(" deliver "), std::string::npos);
   EXPECT_EQ(text.find(" loss "), std::string::npos);
   EXPECT_EQ(text.find(" clog "), std::string::npos);
 }

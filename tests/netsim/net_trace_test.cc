@@ -9,6 +9,8 @@
 #include "detio/net/stats.h"
 #include "detio/sim/network_trace.h"
 #include "detio/sim/node.h"
+#include "detio/sim/run.h"
+#include "detio/sim/trace.h"
 #include "net_test_util.h"
 
 namespace detio {
@@ -96,6 +98,7 @@ Task<int> scenario() {
 
 sim::Options noisy(std::uint64_t seed) {
   sim::Options o{.seed = seed};
+  o.network.keep_trace = true;
   o.faults.delay = 0.05;
   o.faults.clog = 0.05;
   return o;
@@ -138,6 +141,7 @@ TEST(NetTrace, RecordsEveryKindOfNetworkEvent) {
 TEST(NetTrace, LinesAreReadable) {
   sim::Options o{.seed = 1};
   o.network.remote = {.latency = 1ms, .jitter = {}, .bandwidth = 0};
+  o.network.keep_trace = true;
   sim::run(
       []() -> Task<void> {
         sim::spawn_node("db1", echo_node(80));
@@ -162,6 +166,88 @@ TEST(NetTrace, LinesAreReadable) {
   };
   ASSERT_GE(lines.size(), expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(lines[i], expected[i]);
+}
+
+// What a run keeps of the network: the one sink counts and hashes every
+// event; it keeps them only when Options::trace keeps events (they join it
+// as net/fault events) or NetworkOptions::keep_trace asks. Every hash is
+// the same either way.
+struct RunRecord {
+  std::uint64_t network_events = 0;
+  std::size_t network_kept = 0;
+  std::uint64_t network_hash = 0;
+  std::uint64_t trace_hash = 0;
+};
+
+RunRecord record_run(sim::Options o) {
+  EXPECT_EQ(sim::run(scenario(), o), 8);
+  const net::Trace& network = sim::last_network_trace();
+  return {network.size(), network.events().size(), network.hash(), sim::last_trace_hash()};
+}
+
+std::size_t network_events_in(const sim::Trace& trace) {
+  std::size_t n = 0;
+  for (const sim::TraceEvent& e : trace.events()) {
+    const bool network = e.kind == sim::TraceKind::kFault || (e.kind == sim::TraceKind::kNet &&
+                                                                 e.detail.rfind("network trace:", 0) != 0);
+    n += network ? 1 : 0;
+  }
+  return n;
+}
+
+TEST(NetTrace, AHashOnlyRunKeepsNoNetworkEventsAndHashesAlike) {
+  sim::Options hash_only = noisy(7);
+  hash_only.network.keep_trace = false;
+  const RunRecord bare = record_run(hash_only);
+  EXPECT_GT(bare.network_events, 100u);
+  EXPECT_EQ(bare.network_kept, 0u);
+
+  sim::Trace quiet(/*keep_events=*/false);
+  sim::Options hash_only_trace = hash_only;
+  hash_only_trace.trace = &quiet;
+  const RunRecord quiet_run = record_run(hash_only_trace);
+  EXPECT_EQ(quiet_run.network_kept, 0u);
+  EXPECT_TRUE(quiet.events().empty());
+
+  const RunRecord kept = record_run(noisy(7));  // NetworkOptions::keep_trace
+  EXPECT_EQ(kept.network_kept, kept.network_events);
+
+  sim::Trace full;
+  sim::Options traced = hash_only;
+  traced.trace = &full;
+  const RunRecord traced_run = record_run(traced);
+  EXPECT_EQ(traced_run.network_kept, traced_run.network_events);
+  EXPECT_EQ(network_events_in(full), traced_run.network_events);
+
+  for (const RunRecord& r : {quiet_run, kept, traced_run}) {
+    EXPECT_EQ(r.network_events, bare.network_events);
+    EXPECT_EQ(r.network_hash, bare.network_hash);
+    EXPECT_EQ(r.trace_hash, bare.trace_hash);
+  }
+  EXPECT_EQ(full.hash(), bare.trace_hash);
+}
+
+// Network events join Options::trace as they happen, on the track of the
+// node running on their host then (a restarted host's events move to its
+// new node), named after the host.
+TEST(NetTrace, NetworkEventsJoinTheRunTraceOnTheirNodesTrack) {
+  sim::Trace full;
+  sim::Options o = noisy(7);
+  o.trace = &full;
+  sim::run(scenario(), o);
+  for (std::size_t i = 1; i < full.events().size(); ++i) {
+    EXPECT_LE(full.events()[i - 1].time, full.events()[i].time);
+  }
+  std::vector<std::uint32_t> spawn_tracks, restart_tracks;
+  for (const sim::TraceEvent& e : full.events()) {
+    if (e.kind != sim::TraceKind::kNet) continue;
+    if (e.detail.rfind("spawn db1", 0) == 0) spawn_tracks.push_back(e.node);
+    if (e.detail.rfind("restart db1", 0) == 0) restart_tracks.push_back(e.node);
+  }
+  EXPECT_EQ(spawn_tracks, std::vector<std::uint32_t>{1});
+  EXPECT_EQ(restart_tracks, std::vector<std::uint32_t>{3});
+  EXPECT_EQ(full.node_name(1), "db1");
+  EXPECT_EQ(full.node_name(3), "db1");
 }
 
 TEST(NetTrace, HundredEchoClientsMeasurement) {

@@ -14,8 +14,10 @@ using namespace std::chrono_literals;
 using net_test::Conn;
 using net_test::until;
 
+// The network's events are kept: some tests read them.
 sim::Options fixed_links(std::uint64_t seed = 1) {
   sim::Options o{.seed = seed};
+  o.network.keep_trace = true;
   o.network.remote = {.latency = 1ms, .jitter = {}, .bandwidth = 0};
   return o;
 }

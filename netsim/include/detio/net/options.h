@@ -39,8 +39,11 @@ struct NetworkOptions {
   // syn_retries retries connect fails with TimeoutError (Linux: 127 s).
   Duration syn_timeout = std::chrono::seconds(1);
   int syn_retries = 6;
-  // Keep the event list (the hash is always computed).
-  bool keep_trace = true;
+  // Keep the network's events (sim::network_trace(), last_network_trace())
+  // even when Options::trace does not ask for events. Off: a hash-only run
+  // (a sweep) keeps only the network's hash and event count, which are the
+  // same either way.
+  bool keep_trace = false;
 };
 
 // Random faults, as probabilities per data segment sent between two

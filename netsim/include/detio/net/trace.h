@@ -4,7 +4,8 @@
 // text form, one line per event. The 64-bit hash (FNV-1a over each event's
 // fields: time, kind, connection, bytes, node, peer, detail) is the run's
 // network fingerprint: same seed, same binary, same hash. It is kept even
-// when the events are not (NetworkOptions::keep_trace = false).
+// when the events are not: a run keeps them only when sim::Options::trace
+// keeps events or NetworkOptions::keep_trace is set.
 #pragma once
 
 #include <cstdint>

@@ -16,6 +16,7 @@
 #include "detio/internal/loop_core.h"
 #include "detio/internal/runner_core.h"
 #include "detio/net/options.h"
+#include "detio/net/trace.h"
 #include "detio/sim/explore.h"
 #include "detio/sim/random.h"
 #include "detio/sim/trace.h"
@@ -26,6 +27,7 @@ class SimNetwork;
 }
 
 namespace detio::sim::internal {
+class NetworkTraceSink;
 class RunHooks;
 }
 
@@ -104,6 +106,8 @@ class Simulation {
   void record(TraceKind kind, const detio::internal::TaskStateBase* task, std::string detail);
   // The simulated network (the loop's Network), owned by the run.
   net::internal::SimNetwork& network() noexcept { return *network_; }
+  // The network's trace so far (see sim::network_trace()).
+  const net::Trace& network_trace() const noexcept;
 
   // Makes this simulation the running loop on this thread while it lives.
   class Active {
@@ -142,6 +146,8 @@ class Simulation {
   Trace hash_only_trace_{false};
   Trace* trace_;
   std::unique_ptr<RunHooks> hooks_;
+  // Where the network records; outlives it.
+  std::unique_ptr<NetworkTraceSink> network_trace_;
   // Destroyed before the loop, after LoopCore::shutdown() freed the tasks.
   std::unique_ptr<net::internal::SimNetwork> network_;
 };

@@ -17,6 +17,10 @@
 
 namespace detio::sim {
 
+namespace internal {
+class NetworkTraceSink;
+}
+
 enum class TraceKind : std::uint8_t {
   kSpawn,
   kStep,
@@ -69,6 +73,13 @@ class Trace {
   std::string chrome_json() const;
 
  private:
+  // The simulated network's events, kept as they happen (their own hash
+  // is recorded once at the end of the run: see trace_network.h).
+  friend class internal::NetworkTraceSink;
+  void append_unhashed(TraceEvent event) {
+    if (keep_events_) events_.push_back(std::move(event));
+  }
+
   bool keep_events_;
   bool keep_steps_;
   std::uint64_t hash_ = 0xcbf29ce484222325ULL;

@@ -1,7 +1,7 @@
 // The simulated network: detio::Network for sim runs (FoundationDB's
 // simulator as the network interface). It owns the hosts and their nodes,
 // the directed links between hosts, every connection (both ends), the
-// partitions, and the trace. Packets are loop timers, so everything happens
+// partitions; it records its events into the run's trace (TraceSink). Packets are loop timers, so everything happens
 // in virtual time, and every container it iterates is ordered by ids or
 // names, so a run is a function of its seed.
 //
@@ -28,6 +28,7 @@
 #include "detio/net/internal/link.h"
 #include "detio/net/internal/listener.h"
 #include "detio/net/internal/packet.h"
+#include "detio/net/internal/trace_sink.h"
 #include "detio/net/options.h"
 #include "detio/net/stats.h"
 #include "detio/net/trace.h"
@@ -39,9 +40,10 @@ namespace detio::net::internal {
 class SimNetwork final : public Network {
  public:
   // `rng` draws jitter, `fault_rng` the random faults (separate streams, so
-  // turning faults on does not shift the latencies).
+  // turning faults on does not shift the latencies); every event goes to
+  // `trace`, which outlives the network.
   SimNetwork(detio::internal::LoopCore& loop, const NetworkOptions& options, const FaultOptions& faults,
-             detio::internal::SeededRandom& rng, detio::internal::SeededRandom& fault_rng);
+             detio::internal::SeededRandom& rng, detio::internal::SeededRandom& fault_rng, TraceSink& trace);
   SimNetwork(const SimNetwork&) = delete;
   ~SimNetwork() override;
 
@@ -88,8 +90,6 @@ class SimNetwork final : public Network {
   // --- used by endpoints and listeners ---
   detio::internal::LoopCore& loop() const noexcept { return loop_; }
   const NetworkOptions& options() const noexcept { return options_; }
-  const Trace& trace() const noexcept { return trace_; }
-  Trace take_trace() noexcept { return std::move(trace_); }
   void record(EventKind kind, HostId node, std::optional<HostId> peer, std::uint64_t conn = 0,
               std::uint64_t bytes = 0, std::string detail = "");
   // Times `packet` on the link from `from` to its peer, applies random
@@ -140,7 +140,7 @@ class SimNetwork final : public Network {
   FaultDraw random_faults(SimEndpoint& from, HostId src, HostId dst, TimePoint& arrival);
   void resume_stalled();
   void record_event(EventKind kind, std::string node, std::string peer, std::uint64_t conn, std::uint64_t bytes,
-                    std::string detail);
+                    std::string detail, NodeId incarnation);
   std::optional<HostId> resolve(std::string_view name, HostId from, bool& loopback) const;
   bool binds_to(std::string_view name, HostId host) const;
   std::uint16_t ephemeral_port(HostId host);
@@ -166,7 +166,7 @@ class SimNetwork final : public Network {
   std::uint64_t next_conn_id_ = 1;
   std::uint64_t next_listener_id_ = 1;
   std::uint64_t next_heal_id_ = 1;
-  Trace trace_;
+  TraceSink& trace_;
 };
 
 // Runs a loop callback on behalf of a node: tasks it creates belong to it.
