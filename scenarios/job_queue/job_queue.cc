@@ -105,8 +105,8 @@ detio::Task<int> execute(int id, Duration work) {
 
 class Service {
  public:
-  Service(std::vector<Job> jobs, int workers, Report& report, bool keep_log)
-      : jobs_(std::move(jobs)), workers_(workers), report_(report), keep_log_(keep_log) {}
+  Service(std::vector<Job> jobs, int workers, Report& report)
+      : jobs_(std::move(jobs)), workers_(workers), report_(report) {}
 
   detio::Task<void> run() {
     co_await detio::task_group([this](detio::TaskGroup& tg) -> detio::Task<void> {
@@ -249,21 +249,12 @@ class Service {
     if (++accounted_ == jobs_.size() && !all_accounted_.done()) all_accounted_.set_result();
   }
 
-  void log(const std::string& what) {
-    std::string line = std::to_string(ns(detio::now())) + " " + what;
-    for (unsigned char c : line) {
-      report_.log_hash ^= c;
-      report_.log_hash *= 0x100000001b3ULL;
-    }
-    report_.log_hash ^= '\n';
-    report_.log_hash *= 0x100000001b3ULL;
-    if (keep_log_) report_.log.push_back(std::move(line));
-  }
+  // Into the run's trace: its hash covers every line.
+  void log(const std::string& what) { detio::sim::log(what); }
 
   std::vector<Job> jobs_;
   int workers_;
   Report& report_;
-  bool keep_log_;
   Channel channel_;
   detio::Future<void> all_accounted_;
   std::size_t accounted_ = 0;
@@ -272,7 +263,7 @@ class Service {
   int max_running_ = 0;
 };
 
-detio::Task<void> scenario(Report& report, bool keep_log) {
+detio::Task<void> scenario(Report& report) {
   detio::sim::Random& rng = detio::sim::random();
   report.workers = static_cast<int>(rng.uniform(2, 6));
   report.jobs = static_cast<int>(rng.uniform(20, 60));
@@ -291,7 +282,7 @@ detio::Task<void> scenario(Report& report, bool keep_log) {
     job.cancel_after = rng.uniform(0, 150) * 1ms;
   }
 
-  Service service(std::move(jobs), report.workers, report, keep_log);
+  Service service(std::move(jobs), report.workers, report);
   try {
     // The whole service gets one virtual hour; it needs a few seconds.
     co_await detio::timeout(1h, service.run());
@@ -304,14 +295,13 @@ detio::Task<void> scenario(Report& report, bool keep_log) {
 
 }  // namespace
 
-Report run_seed(std::uint64_t seed, bool keep_log) { return run_seed(detio::sim::Options{.seed = seed}, keep_log); }
-
-Report run_seed(const detio::sim::Options& options, bool keep_log) {
+Report run_seed(detio::sim::Options options, bool keep_log) {
   Report report;
   report.seed = options.seed;
-  report.log_hash = 0xcbf29ce484222325ULL;
+  detio::sim::Trace trace;
+  if (keep_log && !options.trace) options.trace = &trace;
   try {
-    detio::sim::run(scenario(report, keep_log), options);
+    detio::sim::run(scenario(report), options);
   } catch (const detio::sim::DeadlockError& e) {
     report.violations.push_back(std::string("deadlock: ") + e.what());
   } catch (const detio::CancelledError& e) {
@@ -320,6 +310,12 @@ Report run_seed(const detio::sim::Options& options, bool keep_log) {
     report.violations.push_back(std::string("exception: ") + e.what());
   } catch (...) {
     report.violations.push_back("unknown exception");
+  }
+  report.trace_hash = detio::sim::last_trace_hash();
+  if (keep_log) {
+    for (const detio::sim::TraceEvent& e : options.trace->events()) {
+      if (e.kind == detio::sim::TraceKind::kLog) report.log.push_back(std::to_string(ns(e.time)) + " " + e.detail);
+    }
   }
   return report;
 }

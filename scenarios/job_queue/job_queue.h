@@ -9,9 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace detio::sim {
-struct Options;
-}
+#include <detio/sim/run.h>
 
 namespace job_queue {
 
@@ -24,18 +22,19 @@ struct Report {
   int cancelled = 0;
   // Virtual time at the end of the run, in nanoseconds.
   std::int64_t virtual_ns = 0;
-  // FNV-1a over the event log: equal for two runs of the same seed.
-  std::uint64_t log_hash = 0;
+  // The run's trace hash (it covers the event log): equal for two runs of
+  // the same seed.
+  std::uint64_t trace_hash = 0;
   // Invariant violations (empty when the run is correct).
   std::vector<std::string> violations;
-  // The event log itself, only when asked for.
+  // The event log itself ("<virtual ns> <what>"), only when asked for.
   std::vector<std::string> log;
 };
 
-// Runs one seed under detio::sim::run. Never throws: an exception escaping
-// the simulation is reported as a violation.
-Report run_seed(std::uint64_t seed, bool keep_log);
-// The same with full sim::Options (seed, tracing, ...), for detio-sweep.
-Report run_seed(const detio::sim::Options& options, bool keep_log);
+// Runs one seed (options.seed) under detio::sim::run. Never throws: an
+// exception escaping the simulation is reported as a violation. With
+// `keep_log`, the log is read from options.trace, or from a trace of its
+// own if options.trace is not set.
+Report run_seed(detio::sim::Options options, bool keep_log);
 
 }  // namespace job_queue
