@@ -80,6 +80,7 @@ TEST(NetExtremeDurations, FaultDelayOfDurationMaxHoldsTheSegmentForever) {
   o.faults.delay = 1;
   o.faults.delay_min = Duration::max();
   o.faults.delay_max = Duration::max();
+  o.network.keep_trace = true;
   EXPECT_EQ(sim::run(ask_db1_from_main(10s), o), "TimeoutError");
   const net::Trace& trace = sim::last_network_trace();
   bool logged = false;
