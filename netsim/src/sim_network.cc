@@ -10,8 +10,6 @@
 namespace detio::net::internal {
 namespace {
 
-thread_local SimNetwork* current_network = nullptr;
-
 bool is_wildcard(std::string_view name) { return name.empty() || name == "0.0.0.0" || name == "::"; }
 bool is_loopback(std::string_view name) { return name == "localhost" || name == "127.0.0.1" || name == "::1"; }
 
@@ -28,9 +26,7 @@ SimNetwork::SimNetwork(detio::internal::LoopCore& loop, const NetworkOptions& op
       faults_(faults),
       rng_(rng),
       fault_rng_(fault_rng),
-      previous_(current_network),
       trace_(trace) {
-  current_network = this;
   const HostId main = add_host("main");
   nodes_.push_back(NodeRecord{main, true});
   hosts_[main].node = 0;
@@ -46,14 +42,17 @@ SimNetwork::~SimNetwork() {
   listeners_.clear();
   auto_heals_.clear();
   if (loop_.network() == this) loop_.set_network(nullptr);
-  current_network = previous_;
 }
 
-SimNetwork* SimNetwork::current() noexcept { return current_network; }
+SimNetwork* SimNetwork::current() noexcept {
+  detio::internal::LoopCore* loop = detio::internal::LoopCore::current();
+  return loop ? dynamic_cast<SimNetwork*>(loop->network()) : nullptr;
+}
 
 SimNetwork& SimNetwork::running(const char* what) {
-  if (!current_network) throw RuntimeError(std::string(what) + " must be called inside detio::sim::run");
-  return *current_network;
+  SimNetwork* network = current();
+  if (!network) throw RuntimeError(std::string(what) + " must be called inside detio::sim::run");
+  return *network;
 }
 
 // --- hosts and nodes ---------------------------------------------------------

@@ -14,7 +14,6 @@
 namespace detio::sim::internal {
 namespace {
 
-thread_local Simulation* current_simulation = nullptr;
 // The network trace of the last run that ended on this thread.
 thread_local net::Trace last_trace;
 thread_local std::uint64_t last_hash = 0;
@@ -41,17 +40,11 @@ Simulation::Simulation(const Options& options)
   network_ = std::make_unique<net::internal::SimNetwork>(loop_, options_.network, options_.faults, stream("net"),
                                                          stream("net.faults"), *network_trace_);
   loop_.set_network(network_.get());
+  loop_.set_backend(this);
 }
-
-Simulation::Active::Active(Simulation& simulation) noexcept
-    : scope_(simulation.loop_), previous_(current_simulation) {
-  current_simulation = &simulation;
-}
-
-Simulation::Active::~Active() { current_simulation = previous_; }
 
 Simulation::~Simulation() {
-  Active active(*this);
+  detio::internal::LoopCore::Scope running(loop_);
   // Tasks first (their frames may still close transports), then the network.
   loop_.shutdown();
   network_.reset();
@@ -66,7 +59,10 @@ void Simulation::record(TraceKind kind, const detio::internal::TaskStateBase* ta
   hooks_->record(kind, task, detail);
 }
 
-Simulation* Simulation::current() noexcept { return current_simulation; }
+Simulation* Simulation::current() noexcept {
+  detio::internal::LoopCore* loop = detio::internal::LoopCore::current();
+  return loop ? loop->backend<Simulation>() : nullptr;
+}
 
 const net::Trace& Simulation::network_trace() const noexcept { return network_trace_->network(); }
 

@@ -7,6 +7,7 @@
 
 #include <detio/detio.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -172,3 +173,47 @@ TEST(SimRunner, CloseFromInsideItsOwnRunIsRefused) {
 }
 
 }  // namespace
+
+// Each runner has its own simulation and network, reached through the
+// running loop: a node spawned in one is unknown to the other, whichever
+// runner was made first and whichever is destroyed first.
+Task<void> idle_node() { co_await detio::sleep(1h); }
+
+Task<void> spawn(std::string name) {
+  detio::sim::spawn_node(std::move(name), idle_node());
+  co_return;
+}
+
+Task<std::string> running_nodes() {
+  std::string seen;
+  for (const char* name : {"a", "b"}) {
+    if (detio::sim::node_running(name)) seen += name;
+  }
+  co_return seen.empty() ? "-" : seen;
+}
+
+void two_runners(bool a_made_first, bool a_destroyed_first) {
+  SCOPED_TRACE(std::string(a_made_first ? "a made first, " : "b made first, ") +
+               (a_destroyed_first ? "a destroyed first" : "b destroyed first"));
+  std::unique_ptr<detio::sim::Runner> a, b;
+  if (a_made_first) a = std::make_unique<detio::sim::Runner>();
+  b = std::make_unique<detio::sim::Runner>();
+  if (!a_made_first) a = std::make_unique<detio::sim::Runner>();
+  a->run(spawn("a"));
+  EXPECT_EQ(a->run(running_nodes()), "a");
+  EXPECT_EQ(b->run(running_nodes()), "-");
+  b->run(spawn("b"));
+  EXPECT_EQ(a->run(running_nodes()), "a");
+  EXPECT_EQ(b->run(running_nodes()), "b");
+  std::unique_ptr<detio::sim::Runner>& gone = a_destroyed_first ? a : b;
+  std::unique_ptr<detio::sim::Runner>& left = a_destroyed_first ? b : a;
+  gone.reset();
+  left->run(spawn(a_destroyed_first ? "a" : "b"));
+  EXPECT_EQ(left->run(running_nodes()), "ab");
+}
+
+TEST(SimRunner, TwoRunnersEachSeeOnlyTheirOwnNodes) {
+  for (bool a_made_first : {true, false}) {
+    for (bool a_destroyed_first : {true, false}) two_runners(a_made_first, a_destroyed_first);
+  }
+}

@@ -22,8 +22,6 @@ constexpr std::size_t kMaxEvents = 256;
 // The inbox's eventfd is told apart from sockets by this generation.
 constexpr std::uint32_t kInboxGeneration = 0;
 
-thread_local EpollBackend* current_backend = nullptr;
-
 std::int64_t monotonic_ns() noexcept {
   timespec ts;
   ::clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -52,16 +50,11 @@ EpollBackend::EpollBackend()
     throw_socket_error(err, "epoll_ctl(eventfd)");
   }
   loop_.set_network(this);
+  loop_.set_backend(this);
 }
-
-EpollBackend::Active::Active(EpollBackend& backend) noexcept : scope_(backend.loop_), previous_(current_backend) {
-  current_backend = &backend;
-}
-
-EpollBackend::Active::~Active() { current_backend = previous_; }
 
 EpollBackend::~EpollBackend() {
-  Active active(*this);
+  LoopCore::Scope running(loop_);
   // Frames first (they close their sockets and cancel their thread jobs
   // while everything is still there), then what nobody closed, then the
   // threads.
@@ -78,7 +71,10 @@ EpollBackend::~EpollBackend() {
   ::close(epoll_fd_);
 }
 
-EpollBackend* EpollBackend::current() noexcept { return current_backend; }
+EpollBackend* EpollBackend::current() noexcept {
+  LoopCore* loop = LoopCore::current();
+  return loop ? loop->backend<EpollBackend>() : nullptr;
+}
 
 WorkerPool* current_worker_pool() {
   EpollBackend* backend = EpollBackend::current();

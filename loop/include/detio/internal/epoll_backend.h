@@ -43,20 +43,9 @@ class EpollBackend final : public Network {
   EpollBackend(const EpollBackend&) = delete;
   ~EpollBackend() override;
 
-  // The real loop running on this thread, or nullptr.
+  static constexpr char kBackendTag = 0;  // see LoopCore::backend()
+  // The real backend of the running loop, or nullptr.
   static EpollBackend* current() noexcept;
-
-  // Makes this backend the running loop on this thread while it lives.
-  class Active {
-   public:
-    explicit Active(EpollBackend& backend) noexcept;
-    Active(const Active&) = delete;
-    ~Active();
-
-   private:
-    LoopCore::Scope scope_;
-    EpollBackend* previous_;
-  };
 
   LoopCore& loop() noexcept { return loop_; }
 

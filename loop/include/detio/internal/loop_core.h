@@ -110,6 +110,21 @@ class LoopCore {
   Network* network() const noexcept { return network_; }
   void set_network(Network* network) noexcept { network_ = network; }
 
+  // The backend driving this loop (an EpollBackend, a sim Simulation) if it
+  // is a `Backend`, told apart by the address of Backend::kBackendTag. The
+  // running loop is the only "current" thread-local: the simulation, its
+  // network and the epoll backend of a run are reached from it, so several
+  // runners can live on one thread, made and destroyed in any order.
+  template <class Backend>
+  Backend* backend() const noexcept {
+    return backend_tag_ == &Backend::kBackendTag ? static_cast<Backend*>(backend_) : nullptr;
+  }
+  template <class Backend>
+  void set_backend(Backend* backend) noexcept {
+    backend_tag_ = &Backend::kBackendTag;
+    backend_ = backend;
+  }
+
   // Frees everything still queued and destroys the frames of unfinished
   // tasks. Called by the backend after the main task ends.
   void shutdown();
@@ -140,6 +155,8 @@ class LoopCore {
   std::uint64_t task_counter_ = 0;
   std::uint64_t callback_counter_ = 0;
   Network* network_ = nullptr;
+  const void* backend_tag_ = nullptr;
+  void* backend_ = nullptr;
   LoopObserver* observer_ = nullptr;
   SchedulePolicy* schedule_ = nullptr;
   std::uint32_t callback_node_ = 0;

@@ -5,8 +5,7 @@
 // lets it finish, frees every frame and then the backend itself, as the end
 // of asyncio.run does (so a simulation's trace hash is final after close).
 //
-// Backend is a LoopBackend (run_main.h) with a nested `Active` guard that
-// makes it the running loop. close() throws if the shutdown overruns the
+// Backend is a LoopBackend (run_main.h). close() throws if the shutdown overruns the
 // backend's budget (a simulation: HangError); it frees everything anyway.
 #pragma once
 
@@ -64,7 +63,7 @@ class RunnerCore {
     TaskHandle<T> handle;
     std::exception_ptr stuck;  // main can never finish: drive() freed every task
     {
-      typename Backend::Active active(*backend_);
+      LoopCore::Scope active(backend_->loop());
       running_ = true;
       absl::Cleanup not_running = [this] { running_ = false; };
       handle = create_task(std::move(main));
@@ -90,7 +89,7 @@ class RunnerCore {
     if (!backend_) return;
     // The backend goes even if finish() throws (it then freed every task).
     absl::Cleanup release = [this] { backend_.reset(); };
-    typename Backend::Active active(*backend_);
+    LoopCore::Scope active(backend_->loop());
     finish(*backend_);
   }
 

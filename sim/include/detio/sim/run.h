@@ -96,6 +96,8 @@ class Simulation {
   Simulation(const Simulation&) = delete;
   ~Simulation();
 
+  static constexpr char kBackendTag = 0;  // see LoopCore::backend()
+  // The simulation of the running loop, or nullptr.
   static Simulation* current() noexcept;
 
   detio::internal::LoopCore& loop() noexcept { return loop_; }
@@ -108,18 +110,6 @@ class Simulation {
   net::internal::SimNetwork& network() noexcept { return *network_; }
   // The network's trace so far (see sim::network_trace()).
   const net::Trace& network_trace() const noexcept;
-
-  // Makes this simulation the running loop on this thread while it lives.
-  class Active {
-   public:
-    explicit Active(Simulation& simulation) noexcept;
-    Active(const Active&) = delete;
-    ~Active();
-
-   private:
-    detio::internal::LoopCore::Scope scope_;
-    Simulation* previous_;
-  };
 
   // --- LoopBackend (detio/internal/run_main.h) ---
   // Jumps to the deadline; false when there is none (nothing can happen).

@@ -47,7 +47,7 @@ class SimNetwork final : public Network {
   SimNetwork(const SimNetwork&) = delete;
   ~SimNetwork() override;
 
-  // The network of the running simulation, or nullptr.
+  // The network of the running loop if it is simulated, or nullptr.
   static SimNetwork* current() noexcept;
   // As current(), but throws RuntimeError outside a sim run.
   static SimNetwork& running(const char* what);
@@ -151,7 +151,6 @@ class SimNetwork final : public Network {
   FaultOptions faults_;
   detio::internal::SeededRandom& rng_;
   detio::internal::SeededRandom& fault_rng_;
-  SimNetwork* previous_;
 
   std::vector<Host> hosts_;
   std::map<std::string, HostId, std::less<>> host_by_name_;
