@@ -69,8 +69,9 @@ TaskHandle<void> spawn_node(std::string name, Task<void> main) {
   }
   if (!host) host = net.add_host(name);
   const NodeId node = net.start_node(*host, restart ? net::EventKind::kRestart : net::EventKind::kSpawn);
-  TaskHandle<void> handle = create_task(std::move(main), name);
-  handle.state().set_node(node);
+  auto* state = new detio::internal::TaskState<void>(std::move(main));
+  TaskHandle<void> handle(state);
+  state->start_on_node(detio::internal::running_loop(), std::move(name), node);
   return handle;
 }
 

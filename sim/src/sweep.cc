@@ -41,8 +41,9 @@ bool write_file(const std::string& path, const std::string& content) {
 std::vector<std::string> write_trace(const Trace& trace, const std::string& stem, std::uint64_t seed,
                                      std::uint64_t hash, const std::string& mix) {
   std::vector<std::string> written;
-  std::string header = fmt::format("# detio trace: seed {}, hash {:016x}, {} events\n# {}\n", seed, hash,
-                                   trace.size(), mix);
+  // The count is of the lines below it: steps are hashed but not listed.
+  std::string header = fmt::format("# detio trace: seed {}, hash {:016x}, {} events{}\n# {}\n", seed, hash,
+                                   trace.events().size(), trace.keeps_steps() ? "" : " (steps not listed)", mix);
   if (write_file(stem + ".txt", header + trace.text())) written.push_back(stem + ".txt");
   if (write_file(stem + ".json", trace.chrome_json())) written.push_back(stem + ".json");
   return written;

@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <iterator>
 
 #include "detio/errors.h"
 #include "detio/internal/task_state.h"
@@ -143,16 +141,6 @@ void Trace::record(TimePoint time, TraceKind kind, std::uint32_t node, std::uint
   if (keep_events_ && (keep_steps_ || kind != TraceKind::kStep)) {
     events_.push_back(TraceEvent{time, kind, node, task, std::string(detail)});
   }
-}
-
-void Trace::merge(std::vector<TraceEvent> events) {
-  if (!keep_events_ || events.empty()) return;
-  std::vector<TraceEvent> merged;
-  merged.reserve(events_.size() + events.size());
-  std::merge(std::make_move_iterator(events_.begin()), std::make_move_iterator(events_.end()),
-             std::make_move_iterator(events.begin()), std::make_move_iterator(events.end()), std::back_inserter(merged),
-             [](const TraceEvent& a, const TraceEvent& b) { return a.time < b.time; });
-  events_ = std::move(merged);
 }
 
 void Trace::clear() {

@@ -1,6 +1,7 @@
 // The Chrome/Perfetto JSON trace always parses: names and details that are
 // not UTF-8 (a task named from binary data) come out as U+FFFD, and UTF-8
-// ones unchanged.
+// ones unchanged. A simulated node is a process and its tasks, the node's
+// main task first, are its threads.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -53,6 +54,50 @@ TEST(SimTraceJson, Utf8NamesArePassedThrough) {
   sim_test::Json json;
   ASSERT_NO_THROW(json = sim_test::parse_json(json_text)) << json_text;
   EXPECT_EQ(tracks_named(json, name), 1) << json_text;
+}
+
+// The pid of the process named `name`, or -1.
+double pid_of_process(const sim_test::Json& json, const std::string& name) {
+  for (const sim_test::Json& e : json.at("traceEvents").array) {
+    if (e.at("name").string == "process_name" && e.at("args").at("name").string == name) return e.at("pid").number;
+  }
+  return -1;
+}
+
+// The pid of the thread named `name`, or -1.
+double pid_of_thread(const sim_test::Json& json, const std::string& name) {
+  for (const sim_test::Json& e : json.at("traceEvents").array) {
+    if (e.at("name").string == "thread_name" && e.at("args").at("name").string == name) return e.at("pid").number;
+  }
+  return -1;
+}
+
+Task<void> node_worker() {
+  sim::log("worker runs");
+  co_await create_task(idle(), "db1-child");
+}
+
+Task<void> spawns_db1() {
+  TaskHandle<void> db1 = sim::spawn_node("db1", node_worker());
+  co_await db1;
+}
+
+TEST(SimTraceJson, ANodesMainTaskIsAThreadOfItsNodesProcess) {
+  sim::Trace trace;
+  sim::run(spawns_db1(), sim::Options{.seed = 1, .trace = &trace});
+  sim_test::Json json;
+  ASSERT_NO_THROW(json = sim_test::parse_json(trace.chrome_json()));
+  const double db1 = pid_of_process(json, "db1");
+  ASSERT_GT(db1, 0) << trace.chrome_json();
+  // Before: the main task's spawn was recorded on its creator's node, so
+  // its track sat under "main" while its children sat under "db1".
+  EXPECT_EQ(pid_of_thread(json, "db1"), db1) << trace.chrome_json();
+  EXPECT_EQ(pid_of_thread(json, "db1-child"), db1) << trace.chrome_json();
+  for (const sim::TraceEvent& e : trace.events()) {
+    if (e.kind == sim::TraceKind::kSpawn && trace.task_name(e.task) == "db1") {
+      EXPECT_EQ(trace.node_name(e.node), "db1");
+    }
+  }
 }
 
 }  // namespace

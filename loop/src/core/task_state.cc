@@ -23,10 +23,14 @@ TaskStateBase::~TaskStateBase() {
 }
 
 void TaskStateBase::start(LoopCore& loop, std::string name) {
+  TaskStateBase* creator = loop.current_task();
+  start_on_node(loop, std::move(name), creator ? creator->node_ : loop.callback_node());
+}
+
+void TaskStateBase::start_on_node(LoopCore& loop, std::string name, std::uint32_t node) {
   loop_ = &loop;
   number_ = loop.next_task_number();
-  TaskStateBase* creator = loop.current_task();
-  node_ = creator ? creator->node_ : loop.callback_node();
+  node_ = node;
   if (!name.empty()) set_name(std::move(name));
   ref();  // the loop's reference, dropped when the task finishes
   loop.tasks().push_back(&registry_entry_);

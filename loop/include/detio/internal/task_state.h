@@ -34,8 +34,12 @@ class TaskStateBase : public FutureBase {
     if (--refs_ == 0) delete this;
   }
 
-  // Queues the first step. Called once, by create_task.
+  // Queues the first step. Called once, by create_task: the task belongs
+  // to its creator's node (see node()).
   void start(LoopCore& loop, std::string name);
+  // The same for a task that belongs to simulated node `node` from its
+  // spawn on (a node's main task: its spawn is on its node's trace track).
+  void start_on_node(LoopCore& loop, std::string name, std::uint32_t node);
 
   bool cancel_task(std::string_view message);
   int cancelling() const noexcept { return cancels_requested_; }
@@ -50,7 +54,6 @@ class TaskStateBase : public FutureBase {
   // The simulated node the task belongs to (0: the default host). A task
   // inherits its creator's node; the simulator kills tasks by node.
   std::uint32_t node() const noexcept { return node_; }
-  void set_node(std::uint32_t node) noexcept { node_ = node; }
 
   // --- used by awaiters, always on the task being stepped ---
   // Parks the task on `fut` until it settles; honours a pending cancel.

@@ -53,15 +53,14 @@ class Trace {
   void record(TimePoint time, TraceKind kind, std::uint32_t node, std::uint64_t task, std::string_view detail);
   // False for a hash-only trace: callers skip formatting details.
   bool keeps_events() const noexcept { return keep_events_; }
-  // Adds events recorded elsewhere (the simulated network's own trace), in
-  // time order among the kept events (after them at equal times). They are
-  // not hashed: record a summary carrying their own hash instead.
-  void merge(std::vector<TraceEvent> events);
+  bool keeps_steps() const noexcept { return keep_events_ && keep_steps_; }
   void set_node_name(std::uint32_t node, std::string name) { node_names_[node] = std::move(name); }
   void set_task_name(std::uint64_t task, std::string name) { task_names_[task] = std::move(name); }
   void clear();
 
   std::uint64_t hash() const noexcept { return hash_; }
+  // The number of events hashed, steps included; events().size() is the
+  // number kept (no steps unless asked, plus the network's own events).
   std::size_t size() const noexcept { return count_; }
   const std::vector<TraceEvent>& events() const noexcept { return events_; }
   std::string node_name(std::uint32_t node) const;
