@@ -4,7 +4,6 @@
 
 #include "detio/errors.h"
 #include "detio/internal/future_awaiter.h"
-#include "detio/internal/task_state.h"
 #include "detio/internal/unix_path.h"
 
 namespace detio::net::internal {
@@ -26,11 +25,7 @@ SimNetwork::SimNetwork(detio::internal::LoopCore& loop, const NetworkOptions& op
       faults_(faults),
       rng_(rng),
       fault_rng_(fault_rng),
-      trace_(trace) {
-  const HostId main = add_host("main");
-  nodes_.push_back(NodeRecord{main, true});
-  hosts_[main].node = 0;
-}
+      trace_(trace) {}
 
 SimNetwork::~SimNetwork() {
   reap_cb_.unlink();
@@ -71,30 +66,40 @@ HostId SimNetwork::host_id(std::string_view name) const {
   return *h;
 }
 
-HostId SimNetwork::add_host(std::string name) {
-  if (find_host(name)) throw ValueError("simulated host '" + name + "' already exists");
+HostId SimNetwork::add_host(std::string_view name) {
+  if (find_host(name)) throw ValueError("simulated host '" + std::string(name) + "' already exists");
   const auto id = static_cast<HostId>(hosts_.size());
   Host host;
   host.id = id;
   host.name = name;
   host.address = host_address(id);
   hosts_.push_back(std::move(host));
-  host_by_name_.emplace(std::move(name), id);
+  host_by_name_.emplace(std::string(name), id);
   return id;
 }
 
-NodeId SimNetwork::start_node(HostId host, EventKind kind) {
-  const auto id = static_cast<NodeId>(nodes_.size());
-  nodes_.push_back(NodeRecord{host, true});
-  hosts_.at(host).node = id;
-  record(kind, host, std::nullopt, 0, 0, "node " + std::to_string(id));
-  return id;
+void SimNetwork::start_node(NodeId node, HostId host, EventKind kind) {
+  node_hosts_.emplace(node, host);
+  Host& h = hosts_.at(host);
+  h.node = node;
+  h.up = true;
+  // The default host starts with the network: no event for it.
+  if (node != detio::internal::kDefaultOwner) record(kind, host, std::nullopt, 0, 0, "node " + std::to_string(node));
 }
 
-void SimNetwork::kill_node(NodeId node) {
-  if (!node_alive(node)) return;
-  nodes_[node].alive = false;
-  const HostId host = nodes_[node].host;
+void SimNetwork::node_created(NodeId node, std::string_view name) {
+  start_node(node, add_host(name), EventKind::kSpawn);
+}
+
+void SimNetwork::node_restarted(NodeId node, std::string_view name) {
+  start_node(node, host_id(name), EventKind::kRestart);
+}
+
+void SimNetwork::node_killed(NodeId node) {
+  const HostId host = node_hosts_.at(node);
+  Host& h = hosts_[host];
+  if (h.node != node || !h.up) return;
+  h.up = false;
   record(EventKind::kKill, host, std::nullopt, 0, 0, "node " + std::to_string(node));
   for (auto& [id, listener] : listeners_) {
     if (listener->node() == node && !listener->closed()) {
@@ -107,11 +112,6 @@ void SimNetwork::kill_node(NodeId node) {
       if (end->node() == node) end->kill();
     }
   }
-}
-
-NodeId SimNetwork::current_node() const {
-  if (detio::internal::TaskStateBase* task = detio::internal::current_task_state()) return task->node();
-  return loop_.callback_node();
 }
 
 // --- detio::Network -------------------------------------------------------------
@@ -142,8 +142,10 @@ std::uint16_t SimNetwork::ephemeral_port(HostId id) {
 }
 
 NodeId SimNetwork::calling_node(const char* call) const {
-  const NodeId self = current_node();
-  if (!node_alive(self)) throw OSError(std::string(call) + ": the calling node is not running");
+  const NodeId self = loop_.current_owner();
+  auto it = node_hosts_.find(self);
+  const bool running = it != node_hosts_.end() && hosts_[it->second].node == self && hosts_[it->second].up;
+  if (!running) throw OSError(std::string(call) + ": the calling node is not running");
   return self;
 }
 
@@ -166,7 +168,7 @@ Task<std::shared_ptr<Transport>> SimNetwork::dial(std::shared_ptr<SimEndpoint> c
 
 Task<std::shared_ptr<Transport>> SimNetwork::connect(std::string host, std::uint16_t port) {
   const NodeId self = calling_node("connect");
-  const HostId src = nodes_[self].host;
+  const HostId src = node_hosts_.at(self);
   bool loopback = false;
   const std::optional<HostId> dst = resolve(host, src, loopback);
   if (!dst) throw OSError("[Errno -2] Name or service not known: '" + host + "'");
@@ -187,7 +189,7 @@ Task<std::shared_ptr<Transport>> SimNetwork::connect(std::string host, std::uint
 Task<std::shared_ptr<Transport>> SimNetwork::connect_unix(std::string path) {
   detio::internal::check_unix_path(path);
   const NodeId self = calling_node("connect");
-  const HostId host = nodes_[self].host;
+  const HostId host = node_hosts_.at(self);
   if (!detio::internal::is_abstract_unix_path(path) && !hosts_[host].unix_paths.contains(path)) {
     throw OSError("[Errno 2] No such file or directory (connect to " + detio::internal::display_unix_path(path) + ")");
   }
@@ -202,7 +204,7 @@ Task<std::shared_ptr<Transport>> SimNetwork::connect_unix(std::string path) {
 Task<std::unique_ptr<Listener>> SimNetwork::bind(std::string host, std::uint16_t port, int /*backlog*/,
                                                  Acceptor& acceptor) {
   const NodeId self = calling_node("listen");
-  const HostId id = nodes_[self].host;
+  const HostId id = node_hosts_.at(self);
   if (!binds_to(host, id)) throw OSError("[Errno 99] Cannot assign requested address: '" + host + "'");
   Host& h = hosts_[id];
   if (port == 0) {
@@ -222,7 +224,7 @@ Task<std::unique_ptr<Listener>> SimNetwork::bind(std::string host, std::uint16_t
 Task<std::unique_ptr<Listener>> SimNetwork::bind_unix(std::string path, int /*backlog*/, Acceptor& acceptor) {
   detio::internal::check_unix_path(path);
   const NodeId self = calling_node("listen");
-  const HostId id = nodes_[self].host;
+  const HostId id = node_hosts_.at(self);
   auto listener = std::make_unique<SimListener>(*this, next_listener_id_++, id, self, SocketAddress{path, 0}, acceptor,
                                                 path);
   hosts_[id].unix_paths[path] = listener.get();
@@ -362,7 +364,7 @@ void SimNetwork::deliver(SimEndpoint& from, SimEndpoint& to, Packet packet) {
 void SimNetwork::on_syn(SimEndpoint& server, const Connection& conn) {
   SimEndpoint& client = *server.peer();
   Host& h = hosts_[server.host()];
-  if (!node_alive(h.node)) {
+  if (!h.up) {
     // Nobody answers for a dead host: the client's SYN retries run out.
     record(EventKind::kSynLost, client.host(), server.host(), server.conn_id(), 0, "host down");
     return;

@@ -35,7 +35,7 @@ RunHooks::RunHooks(detio::internal::LoopCore& loop, const ExploreOptions& explor
 }
 
 void RunHooks::record(TraceKind kind, const TaskStateBase* task, std::string_view detail) {
-  trace_.record(loop_.now(), kind, task ? task->node() : loop_.callback_node(), task ? task->number() : 0, detail);
+  trace_.record(loop_.now(), kind, task ? task->owner() : loop_.current_owner(), task ? task->number() : 0, detail);
 }
 
 void RunHooks::on_spawn(TaskStateBase& task) {

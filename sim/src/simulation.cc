@@ -8,6 +8,7 @@
 #include "detio/sim/network_trace.h"
 #include "detio/sim/run.h"
 #include "detio/sim/run_hooks.h"
+#include "node_table.h"
 #include "options_check.h"
 #include "trace_network.h"
 
@@ -41,12 +42,14 @@ Simulation::Simulation(const Options& options)
                                                          stream("net.faults"), *network_trace_);
   loop_.set_network(network_.get());
   loop_.set_backend(this);
+  nodes_ = std::make_unique<NodeTable>(*network_);
 }
 
 Simulation::~Simulation() {
   detio::internal::LoopCore::Scope running(loop_);
   // Tasks first (their frames may still close transports), then the network.
   loop_.shutdown();
+  nodes_.reset();
   network_.reset();
   // The network's hash joins the run's trace (trace_network.h).
   last_trace = network_trace_->finish(loop_.now());
@@ -62,6 +65,12 @@ void Simulation::record(TraceKind kind, const detio::internal::TaskStateBase* ta
 Simulation* Simulation::current() noexcept {
   detio::internal::LoopCore* loop = detio::internal::LoopCore::current();
   return loop ? loop->backend<Simulation>() : nullptr;
+}
+
+Simulation& Simulation::running(const char* what) {
+  Simulation* sim = current();
+  if (!sim) throw RuntimeError(std::string(what) + " must be called inside detio::sim::run");
+  return *sim;
 }
 
 const net::Trace& Simulation::network_trace() const noexcept { return network_trace_->network(); }
@@ -108,11 +117,7 @@ std::exception_ptr Simulation::cannot_finish(const TaskHandleBase& main, bool hu
 
 namespace detio::sim {
 
-const net::Trace& network_trace() {
-  internal::Simulation* sim = internal::Simulation::current();
-  if (!sim) throw RuntimeError("sim::network_trace() must be called inside detio::sim::run");
-  return sim->network_trace();
-}
+const net::Trace& network_trace() { return internal::Simulation::running("sim::network_trace()").network_trace(); }
 
 const net::Trace& last_network_trace() noexcept { return internal::last_trace; }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "detio/detio.h"
+#include "detio/internal/server_state.h"
 #include "detio/sim/node.h"
 
 namespace detio {
@@ -74,6 +75,49 @@ TEST(SimNodeCallback, AFailedSpawnLeavesNoNodeBehind) {
     auto db = sim::spawn_node("db", short_job());
     EXPECT_TRUE(sim::node_running("db"));
     co_await db;
+  }());
+}
+
+}  // namespace
+}  // namespace detio
+
+namespace detio {
+namespace {
+
+// A server made in one of node "srv"'s callbacks belongs to srv: its
+// connection handlers run on srv and die with it. start_server's body
+// always runs in a task (whose owner it took), so the server state is made
+// in the callback itself here: it used to take the default host's, as it
+// looked only at the running task.
+Task<void> echo_node_name(StreamReader, StreamWriter writer) {
+  writer.write(sim::current_node() + "\n");
+  co_await writer.drain();
+  co_await sleep(1h);
+}
+
+Task<void> listen_on_7000(std::shared_ptr<internal::ServerState> state) {
+  co_await state->bind("0.0.0.0", 7000, 100);
+  co_await internal::ServerState::start_serving_task(state);
+  co_await internal::ServerState::serve_forever(state);
+}
+
+Task<void> node_making_its_server_in_a_callback() {
+  call_soon([] {
+    auto state = std::make_shared<internal::ServerState>(echo_node_name, kDefaultStreamLimit);
+    create_task(listen_on_7000(std::move(state)));
+  });
+  co_await sleep(1h);
+}
+
+TEST(SimNodeCallback, AServerMadeInANodesCallbackBelongsToThatNode) {
+  sim::run([]() -> Task<void> {
+    sim::spawn_node("srv", node_making_its_server_in_a_callback());
+    co_await sleep(1s);
+    auto [reader, writer] = co_await open_connection("srv", 7000);
+    EXPECT_EQ(co_await reader.readline(), "srv\n");
+    sim::kill_node("srv");
+    // The handler died with its node: the connection is reset.
+    EXPECT_THROW(co_await reader.read(), ConnectionResetError);
   }());
 }
 

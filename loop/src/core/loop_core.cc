@@ -27,10 +27,14 @@ LoopCore::~LoopCore() {
   std::erase(alive_, this);
 }
 
-void LoopCore::release_owned_of(std::uint32_t node) noexcept {
+OwnerId LoopCore::current_owner() const noexcept {
+  return current_task_ ? current_task_->owner() : callback_owner_;
+}
+
+void LoopCore::release_owned_of(OwnerId owner) noexcept {
   IntrusiveList<LoopOwned> keep;
   while (LoopOwned* o = owned_.pop_front()) {
-    if (o->node == node) {
+    if (o->owner == owner) {
       o->release(o);
     } else {
       keep.push_back(o);

@@ -8,18 +8,17 @@
 namespace detio::internal {
 
 ScheduledCallback::ScheduledCallback(std::optional<TimePoint> when, absl::AnyInvocable<void()> fn,
-                                     std::uint32_t node)
+                                     OwnerId owner)
     : TimerNode(&ScheduledCallback::fire),
-      LoopOwned(&ScheduledCallback::release_by_loop, node),
+      LoopOwned(&ScheduledCallback::release_by_loop, owner),
       fn_(std::move(fn)),
       deadline_(when) {}
 
 ScheduledCallback* ScheduledCallback::schedule(LoopCore& loop, std::optional<TimePoint> when,
                                                absl::AnyInvocable<void()> fn) {
-  // It belongs to the simulated node of whoever scheduled it: it runs on
-  // that node's behalf and dies with it (kill_node).
-  TaskStateBase* task = loop.current_task();
-  auto* callback = new ScheduledCallback(when, std::move(fn), task ? task->node() : loop.callback_node());
+  // It belongs to the owner of whoever scheduled it: it runs on its
+  // behalf and dies with it (a killed simulated node).
+  auto* callback = new ScheduledCallback(when, std::move(fn), loop.current_owner());
   loop.adopt(callback);
   // As asyncio, a deadline (even a past one) is a timer: it joins the
   // ready queue at the start of the next iteration, in deadline order.
@@ -38,9 +37,9 @@ void ScheduledCallback::fire(ReadyNode* node, Action action) {
     return;
   }
   absl::AnyInvocable<void()> fn = std::move(self->fn_);
-  const std::uint32_t owner = self->LoopOwned::node;
+  const OwnerId owner = self->owner;
   self->drop();
-  CallbackNodeScope scope(running_loop(), owner);
+  OwnerScope scope(running_loop(), owner);
   run_reporting_errors(fn, "a call_soon/call_later callback");
 }
 

@@ -23,14 +23,13 @@ TaskStateBase::~TaskStateBase() {
 }
 
 void TaskStateBase::start(LoopCore& loop, std::string name) {
-  TaskStateBase* creator = loop.current_task();
-  start_on_node(loop, std::move(name), creator ? creator->node_ : loop.callback_node());
+  start_owned_by(loop, std::move(name), loop.current_owner());
 }
 
-void TaskStateBase::start_on_node(LoopCore& loop, std::string name, std::uint32_t node) {
+void TaskStateBase::start_owned_by(LoopCore& loop, std::string name, OwnerId owner) {
   loop_ = &loop;
   number_ = loop.next_task_number();
-  node_ = node;
+  owner_ = owner;
   if (!name.empty()) set_name(std::move(name));
   ref();  // the loop's reference, dropped when the task finishes
   loop.tasks().push_back(&registry_entry_);
@@ -203,22 +202,21 @@ TaskStateBase& running_task(const char* what) {
 void DoneCallbackNode::fire(ReadyNode* n, Action a) {
   std::unique_ptr<DoneCallbackNode> self(static_cast<DoneCallbackNode*>(n));
   if (a != Action::kRun) return;
-  // Freed before fn runs: fn may kill its own node, whose release of the
-  // node's callbacks must not free the one running.
+  // Freed before fn runs: fn may end its own owner (kill its simulated
+  // node), whose release of the owner's callbacks must not free this one.
   absl::AnyInvocable<void()> fn = std::move(self->fn);
-  const std::uint32_t owner = self->LoopOwned::node;
+  const OwnerId owner = self->owner;
   self.reset();
-  // Runs on behalf of the node that added it (tasks it creates are that
-  // node's), as a call_soon callback does.
-  CallbackNodeScope scope(running_loop(), owner);
+  // Runs on behalf of the owner of who added it (tasks it creates are
+  // its), as a call_soon callback does.
+  OwnerScope scope(running_loop(), owner);
   run_reporting_errors(fn, "done callback");
 }
 
 std::uint64_t add_done_callback(FutureBase& fut, absl::AnyInvocable<void()> fn) {
   LoopCore& loop = running_loop();
   const std::uint64_t id = loop.next_callback_id();
-  TaskStateBase* task = loop.current_task();
-  auto* node = new DoneCallbackNode(id, std::move(fn), task ? task->node() : loop.callback_node());
+  auto* node = new DoneCallbackNode(id, std::move(fn), loop.current_owner());
   loop.adopt(node);
   fut.add_callback(node);
   return id;

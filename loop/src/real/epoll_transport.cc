@@ -29,7 +29,7 @@ std::shared_ptr<EpollTransport> EpollTransport::create(EpollBackend& backend, in
 }
 
 EpollTransport::EpollTransport(EpollBackend& backend, int fd)
-    : TransportBase(backend.loop(), /*owner=*/0), backend_(&backend), fd_(fd) {
+    : TransportBase(backend.loop(), kDefaultOwner), backend_(&backend), fd_(fd) {
   backend_->add_object(this);
 }
 

@@ -10,9 +10,7 @@
 namespace detio::internal {
 
 ServerState::ServerState(ClientConnected callback, std::size_t limit)
-    : callback_(std::move(callback)), limit_(limit) {
-  if (TaskStateBase* creator = current_task_state()) node_ = creator->node();
-}
+    : callback_(std::move(callback)), limit_(limit), owner_(running_loop().current_owner()) {}
 
 ServerState::~ServerState() = default;
 
@@ -30,8 +28,8 @@ void ServerState::accept(std::shared_ptr<Transport> transport) {
   ++active_handlers_;
   const std::uint64_t client = next_client_++;
   clients_.emplace(client, transport);
-  // Handlers belong to the server's node, whoever delivered the connection.
-  CallbackNodeScope scope(running_loop(), node_);
+  // Handlers belong to the server's owner, whoever delivered the connection.
+  OwnerScope scope(running_loop(), owner_);
   create_task(handle_client(shared_from_this(), client, std::move(transport)));
 }
 

@@ -140,7 +140,7 @@ void TransportBase::deliver_connection_lost() {
   if (!protocol) return;  // delivered when a protocol is attached, if ever
   loss_delivered_ = true;
   {
-    CallbackNodeScope scope(*loop_, owner_);
+    OwnerScope scope(*loop_, owner_);
     try {
       protocol->connection_lost(loss_error_);
     } catch (...) {

@@ -22,18 +22,26 @@ namespace detio::internal {
 
 class TaskStateBase;
 
+// On whose behalf a task or a loop callback runs: an id the core only
+// propagates (a task, a callback, a server gets its creator's) and the
+// backend hands out and interprets (the simulator: one per node
+// incarnation, so that it can end all that belongs to a killed node).
+// kDefaultOwner is everything else; the real backend has no other.
+using OwnerId = std::uint32_t;
+inline constexpr OwnerId kDefaultOwner = 0;
+
 struct TaskRegistryEntry : ListHook {
   TaskStateBase* task = nullptr;
 };
 
 // Something heap-allocated that the loop must let go of at shutdown if it
 // is still pending then (a call_later callback): `release` is called once,
-// at shutdown or when the simulated node it belongs to is killed.
+// at shutdown or when its owner's things are released (release_owned_of).
 struct LoopOwned : ListHook {
   using Release = void (*)(LoopOwned*) noexcept;
-  LoopOwned(Release r, std::uint32_t owner_node) noexcept : release(r), node(owner_node) {}
+  LoopOwned(Release r, OwnerId o) noexcept : release(r), owner(o) {}
   Release release;
-  std::uint32_t node;
+  OwnerId owner;
 };
 
 class LoopCore {
@@ -91,16 +99,18 @@ class LoopCore {
   // Pending user callbacks; an entry unlinks itself when it runs or is
   // cancelled, and shutdown() releases the rest.
   void adopt(LoopOwned* o) noexcept { owned_.push_back(o); }
-  // Releases the pending entries of a killed simulated node.
-  void release_owned_of(std::uint32_t node) noexcept;
+  // Releases the pending entries of `owner` (a killed simulated node's).
+  void release_owned_of(OwnerId owner) noexcept;
   std::uint64_t next_task_number() noexcept { return ++task_counter_; }
   std::uint64_t next_callback_id() noexcept { return ++callback_counter_; }
 
-  // The simulated node on whose behalf a loop callback (not a task) runs,
-  // e.g. a network delivery to a node's socket: tasks created from such a
-  // callback belong to that node. 0 (the default host) otherwise.
-  std::uint32_t callback_node() const noexcept { return callback_node_; }
-  void set_callback_node(std::uint32_t node) noexcept { callback_node_ = node; }
+  // The owner on whose behalf a loop callback (not a task) runs, e.g. a
+  // network delivery to a simulated node's socket (see OwnerScope).
+  OwnerId callback_owner() const noexcept { return callback_owner_; }
+  void set_callback_owner(OwnerId owner) noexcept { callback_owner_ = owner; }
+  // The owner of what runs now: the running task's, else the callback's.
+  // Tasks, callbacks and servers created now belong to it.
+  OwnerId current_owner() const noexcept;
 
   LoopObserver* observer() const noexcept { return observer_; }
   void set_observer(LoopObserver* observer) noexcept { observer_ = observer; }
@@ -159,25 +169,25 @@ class LoopCore {
   void* backend_ = nullptr;
   LoopObserver* observer_ = nullptr;
   SchedulePolicy* schedule_ = nullptr;
-  std::uint32_t callback_node_ = 0;
+  OwnerId callback_owner_ = kDefaultOwner;
 };
 
 // The running loop; throws detio::RuntimeError when there is none.
 LoopCore& running_loop();
 
-// For its lifetime, loop callbacks run on behalf of simulated node `node`:
-// tasks created meanwhile belong to it.
-class CallbackNodeScope {
+// For its lifetime, loop callbacks run on behalf of `owner`: tasks,
+// callbacks and servers created meanwhile belong to it.
+class OwnerScope {
  public:
-  CallbackNodeScope(LoopCore& loop, std::uint32_t node) noexcept : loop_(loop), previous_(loop.callback_node()) {
-    loop.set_callback_node(node);
+  OwnerScope(LoopCore& loop, OwnerId owner) noexcept : loop_(loop), previous_(loop.callback_owner()) {
+    loop.set_callback_owner(owner);
   }
-  CallbackNodeScope(const CallbackNodeScope&) = delete;
-  ~CallbackNodeScope() { loop_.set_callback_node(previous_); }
+  OwnerScope(const OwnerScope&) = delete;
+  ~OwnerScope() { loop_.set_callback_owner(previous_); }
 
  private:
   LoopCore& loop_;
-  std::uint32_t previous_;
+  OwnerId previous_;
 };
 
 }  // namespace detio::internal

@@ -28,7 +28,7 @@ class ScheduledCallback final : TimerNode, LoopOwned {
   }
 
  private:
-  ScheduledCallback(std::optional<TimePoint> when, absl::AnyInvocable<void()> fn, std::uint32_t node);
+  ScheduledCallback(std::optional<TimePoint> when, absl::AnyInvocable<void()> fn, OwnerId owner);
   static void fire(ReadyNode* node, Action action);
   static void release_by_loop(LoopOwned* owned) noexcept;
   // The callback will not run (cancelled, run, or the loop ended).

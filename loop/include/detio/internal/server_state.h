@@ -48,7 +48,7 @@ class ServerState final : public Acceptor, public std::enable_shared_from_this<S
   std::size_t limit_;
   std::unique_ptr<Listener> listener_;
   std::vector<SocketAddress> addresses_;  // as listened on, kept after close()
-  std::uint32_t node_ = 0;
+  OwnerId owner_;  // its creator's: connection handlers run on its behalf
   bool serving_ = false;
   int active_handlers_ = 0;
   // The running handlers' transports, by accept number (ordered: closing

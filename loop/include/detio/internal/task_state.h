@@ -35,11 +35,11 @@ class TaskStateBase : public FutureBase {
   }
 
   // Queues the first step. Called once, by create_task: the task belongs
-  // to its creator's node (see node()).
+  // to its creator's owner (see owner()).
   void start(LoopCore& loop, std::string name);
-  // The same for a task that belongs to simulated node `node` from its
-  // spawn on (a node's main task: its spawn is on its node's trace track).
-  void start_on_node(LoopCore& loop, std::string name, std::uint32_t node);
+  // The same for a task that belongs to `owner` from its spawn on (a
+  // simulated node's main task: its spawn is on its node's trace track).
+  void start_owned_by(LoopCore& loop, std::string name, OwnerId owner);
 
   bool cancel_task(std::string_view message);
   int cancelling() const noexcept { return cancels_requested_; }
@@ -51,9 +51,9 @@ class TaskStateBase : public FutureBase {
     named_ = true;
   }
   std::uint64_t number() const noexcept { return number_; }
-  // The simulated node the task belongs to (0: the default host). A task
-  // inherits its creator's node; the simulator kills tasks by node.
-  std::uint32_t node() const noexcept { return node_; }
+  // On whose behalf the task runs: its creator's (LoopCore::current_owner()
+  // when it was created), or the one it was started for (start_owned_by).
+  OwnerId owner() const noexcept { return owner_; }
 
   // --- used by awaiters, always on the task being stepped ---
   // Parks the task on `fut` until it settles; honours a pending cancel.
@@ -130,7 +130,7 @@ class TaskStateBase : public FutureBase {
   bool named_ = false;
   int cancels_requested_ = 0;
   std::uint64_t number_ = 0;
-  std::uint32_t node_ = 0;
+  OwnerId owner_ = kDefaultOwner;
   std::string pending_cancel_message_;
   std::string name_;
 };
@@ -177,9 +177,9 @@ void write_task_report(LoopCore& loop, std::FILE* out);
 // A user done-callback queued like asyncio's call_soon(cb). The loop owns
 // it while it waits (LoopOwned): a callback on a future that never settles
 // is freed at shutdown (it may hold that future: no reference cycle leaks)
-// or when the simulated node that added it is killed.
+// or with its owner's things (a killed simulated node's).
 struct DoneCallbackNode : ReadyNode, LoopOwned {
-  DoneCallbackNode(std::uint64_t callback_id, absl::AnyInvocable<void()> f, std::uint32_t owner)
+  DoneCallbackNode(std::uint64_t callback_id, absl::AnyInvocable<void()> f, OwnerId owner)
       : ReadyNode(&DoneCallbackNode::fire),
         LoopOwned(&DoneCallbackNode::release_by_loop, owner),
         id(callback_id),

@@ -54,14 +54,14 @@ class TransportBase : public Transport, public std::enable_shared_from_this<Tran
   void detach_protocol() final;
 
   // The owner on whose behalf the protocol is called (see LoopCore).
-  std::uint32_t owner() const noexcept { return owner_; }
+  OwnerId owner() const noexcept { return owner_; }
 
  protected:
-  TransportBase(LoopCore& loop, std::uint32_t owner) noexcept : loop_(&loop), owner_(owner) {}
+  TransportBase(LoopCore& loop, OwnerId owner) noexcept : loop_(&loop), owner_(owner) {}
   TransportBase(const TransportBase&) = delete;
   ~TransportBase() override = default;
 
-  void set_owner(std::uint32_t owner) noexcept { owner_ = owner; }
+  void set_owner(OwnerId owner) noexcept { owner_ = owner; }
   // The backend keeps the transport alive until connection_lost is
   // delivered (or the backend lets go): the real backend's transports are
   // owned by nobody else.
@@ -144,7 +144,7 @@ class TransportBase : public Transport, public std::enable_shared_from_this<Tran
   void deliver_connection_lost();
 
   LoopCore* loop_;
-  std::uint32_t owner_;
+  OwnerId owner_;
   Protocol* protocol_ = nullptr;
   std::shared_ptr<TransportBase> keep_alive_;
   std::size_t high_water_ = kDefaultHighWater;

@@ -28,6 +28,7 @@ class SimNetwork;
 
 namespace detio::sim::internal {
 class NetworkTraceSink;
+class NodeTable;
 class RunHooks;
 }
 
@@ -99,6 +100,8 @@ class Simulation {
   static constexpr char kBackendTag = 0;  // see LoopCore::backend()
   // The simulation of the running loop, or nullptr.
   static Simulation* current() noexcept;
+  // As current(), but throws RuntimeError naming `what` outside a sim run.
+  static Simulation& running(const char* what);
 
   detio::internal::LoopCore& loop() noexcept { return loop_; }
   const Options& options() const noexcept { return options_; }
@@ -110,6 +113,8 @@ class Simulation {
   net::internal::SimNetwork& network() noexcept { return *network_; }
   // The network's trace so far (see sim::network_trace()).
   const net::Trace& network_trace() const noexcept;
+  // The run's nodes (sim::spawn_node and friends), told to the network.
+  NodeTable& nodes() noexcept { return *nodes_; }
 
   // --- LoopBackend (detio/internal/run_main.h) ---
   // Jumps to the deadline; false when there is none (nothing can happen).
@@ -140,6 +145,7 @@ class Simulation {
   std::unique_ptr<NetworkTraceSink> network_trace_;
   // Destroyed before the loop, after LoopCore::shutdown() freed the tasks.
   std::unique_ptr<net::internal::SimNetwork> network_;
+  std::unique_ptr<NodeTable> nodes_;
 };
 
 }  // namespace internal

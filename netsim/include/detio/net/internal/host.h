@@ -21,18 +21,14 @@ struct Host {
   HostId id = 0;
   std::string name;
   std::string address;  // 10.0.x.y
-  NodeId node = kNoNode;  // the current incarnation, kNoNode if never started
+  NodeId node = kNoNode;  // the last incarnation, kNoNode if never started
+  bool up = false;        // `node` is running (not killed)
   std::map<std::uint16_t, SimListener*> ports;
   // The host's Unix-domain socket paths: only its own nodes reach them.
   std::map<std::string, SimListener*, std::less<>> unix_paths;
   std::uint16_t next_ephemeral = kFirstEphemeral;
 
   static constexpr std::uint16_t kFirstEphemeral = 49152;
-};
-
-struct NodeRecord {
-  HostId host = 0;
-  bool alive = true;
 };
 
 // "10.0.0.1" for host 0, "10.0.0.2" for host 1, ...

@@ -1,9 +1,11 @@
 // The simulated network: detio::Network for sim runs (FoundationDB's
-// simulator as the network interface). It owns the hosts and their nodes,
-// the directed links between hosts, every connection (both ends), the
-// partitions; it records its events into the run's trace (TraceSink). Packets are loop timers, so everything happens
-// in virtual time, and every container it iterates is ordered by ids or
-// names, so a run is a function of its seed.
+// simulator as the network interface). It owns the hosts (names, addresses,
+// ports), the directed links between hosts, every connection (both ends),
+// the partitions; the simulator owns the nodes and tells the network of
+// them (NodeEvents). It records its events into the run's trace
+// (TraceSink). Packets are loop timers, so everything happens in virtual
+// time, and every container it iterates is ordered by ids or names, so a
+// run is a function of its seed.
 //
 // Lifetime: owned by the Simulation, created after the loop and destroyed
 // after LoopCore::shutdown() has freed the tasks; on destruction it detaches
@@ -27,6 +29,7 @@
 #include "detio/net/internal/host.h"
 #include "detio/net/internal/link.h"
 #include "detio/net/internal/listener.h"
+#include "detio/net/internal/node_events.h"
 #include "detio/net/internal/packet.h"
 #include "detio/net/internal/trace_sink.h"
 #include "detio/net/options.h"
@@ -37,7 +40,7 @@
 
 namespace detio::net::internal {
 
-class SimNetwork final : public Network {
+class SimNetwork final : public Network, public NodeEvents {
  public:
   // `rng` draws jitter, `fault_rng` the random faults (separate streams, so
   // turning faults on does not shift the latencies); every event goes to
@@ -59,23 +62,17 @@ class SimNetwork final : public Network {
   Task<std::shared_ptr<Transport>> connect_unix(std::string path) override;
   Task<std::unique_ptr<Listener>> bind_unix(std::string path, int backlog, Acceptor& acceptor) override;
 
-  // --- hosts and nodes ---
-  // Host 0 is the default host "main" (node 0), created with the network.
+  // --- NodeEvents: the simulator's nodes ---
+  // Host 0, the default host "main", is node_created(0) by the simulator.
+  void node_created(NodeId node, std::string_view name) override;
+  void node_restarted(NodeId node, std::string_view name) override;
+  void node_killed(NodeId node) override;
+
+  // --- hosts ---
   std::optional<HostId> find_host(std::string_view name_or_address) const;
   // As find_host, but throws ValueError for an unknown host.
   HostId host_id(std::string_view name_or_address) const;
-  HostId add_host(std::string name);
   const Host& host(HostId id) const { return hosts_.at(id); }
-  // A new incarnation (node id) on `host`; kSpawn or kRestart in the trace.
-  NodeId start_node(HostId host, EventKind kind);
-  // Closes the node's listeners and resets its connections (peers get RST);
-  // its sockets never call their protocols again.
-  void kill_node(NodeId node);
-  bool node_alive(NodeId node) const { return node < nodes_.size() && nodes_[node].alive; }
-  HostId node_host(NodeId node) const { return nodes_.at(node).host; }
-  std::size_t node_count() const noexcept { return nodes_.size(); }
-  // The node of the running task (or of the loop callback being run).
-  NodeId current_node() const;
 
   // --- faults (see detio/net/faults.h) ---
   void partition(HostId a, HostId b);
@@ -104,7 +101,7 @@ class SimNetwork final : public Network {
   // The SYN of `server`'s connection arrived: accept or refuse.
   void on_syn(SimEndpoint& server, const Connection& conn);
   bool partitioned(HostId a, HostId b) const;
-  bool host_up(HostId h) const { return node_alive(hosts_.at(h).node); }
+  bool host_up(HostId h) const { return hosts_.at(h).up; }
   Link& link(HostId from, HostId to);
   // Frees the connection from the loop once both ends are finished.
   void schedule_reap(std::uint64_t conn);
@@ -131,10 +128,14 @@ class SimNetwork final : public Network {
   };
 
   void reap();
+  HostId add_host(std::string_view name);
+  void start_node(NodeId node, HostId host, EventKind kind);
   // A connection between `src` (the caller, node `self`) and `dst`, its
   // server end not accepted yet; then dial() sends the SYN and waits.
   Connection& new_connection(HostId src, NodeId self, HostId dst);
   static Task<std::shared_ptr<Transport>> dial(std::shared_ptr<SimEndpoint> client);
+  // The node of the running task or callback (LoopCore::current_owner());
+  // OSError naming `call` if it is not running.
   NodeId calling_node(const char* call) const;
   SimListener* listener_for(const Host& host, const Connection& conn) const;
   FaultDraw random_faults(SimEndpoint& from, HostId src, HostId dst, TimePoint& arrival);
@@ -154,7 +155,7 @@ class SimNetwork final : public Network {
 
   std::vector<Host> hosts_;
   std::map<std::string, HostId, std::less<>> host_by_name_;
-  std::vector<NodeRecord> nodes_;
+  std::map<NodeId, HostId> node_hosts_;  // every node ever started
   std::map<std::pair<HostId, HostId>, Link> links_;
   std::set<std::pair<HostId, HostId>> partitions_;
   std::map<std::uint64_t, std::unique_ptr<Connection>> connections_;
@@ -169,10 +170,10 @@ class SimNetwork final : public Network {
 };
 
 // Runs a loop callback on behalf of a node: tasks it creates belong to it.
-class NodeScope : public detio::internal::CallbackNodeScope {
+class NodeScope : public detio::internal::OwnerScope {
  public:
   NodeScope(detio::internal::LoopCore& loop, NodeId node) noexcept
-      : CallbackNodeScope(loop, node == kNoNode ? 0 : node) {}
+      : OwnerScope(loop, node == kNoNode ? detio::internal::kDefaultOwner : node) {}
 };
 
 }  // namespace detio::net::internal
