@@ -5,8 +5,12 @@
 #include <string>
 #include <string_view>
 
+#include "detio/sim/internal/shell_quote.h"
+
 namespace detio::sim {
 namespace {
+
+using internal::shell_quote;
 
 constexpr std::string_view kUsage =
     "detio scenario protocol: PROGRAM --detio-seeds A..B [flags] [-- ARGS]\n"
@@ -23,16 +27,6 @@ int bad(const char* argv0, const std::string& why) {
   std::fprintf(stderr, "%s: %s\n", argv0, why.c_str());
   std::fputs(std::string(kUsage).c_str(), stderr);
   return 2;
-}
-
-std::string quoted(const std::string& s) {
-  if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:,+@") ==
-                        std::string::npos) {
-    return s;
-  }
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
 }
 
 // Parses the protocol flags into `options` and the arguments after `--`
@@ -118,12 +112,12 @@ int run_protocol(int argc, char** argv, const ScenarioBody* with_args, const Swe
   std::string tail;
   if (!args.empty()) {
     tail = " --";
-    for (const std::string& a : args) tail += " " + quoted(a);
+    for (const std::string& a : args) tail += " " + shell_quote(a);
   }
   const std::string self = self_path();
   options.replay_line = [self, flags, tail](std::uint64_t seed, const Knobs& knobs) {
     std::string line = self + " --detio-seeds " + std::to_string(seed) + flags;
-    if (!knobs.empty()) line += " --detio-knobs " + quoted(knobs.text());
+    if (!knobs.empty()) line += " --detio-knobs " + shell_quote(knobs.text());
     return line + tail;
   };
   SweepBody body = plain ? *plain : SweepBody([with_args, &args](const Options& o) { (*with_args)(o, args); });

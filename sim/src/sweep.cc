@@ -7,9 +7,12 @@
 #include <fstream>
 
 #include "detio/errors.h"
+#include "detio/sim/internal/shell_quote.h"
 
 namespace detio::sim {
 namespace {
+
+using internal::shell_quote;
 
 // base + seed + swarm + default budget (the knobs come on top, in run_seed).
 Options unknobbed_options(const SweepOptions& options, std::uint64_t seed) {
@@ -19,16 +22,6 @@ Options unknobbed_options(const SweepOptions& options, std::uint64_t seed) {
   if (options.swarm) apply_swarm(o, options.swarm_options);
   if (!o.budget.max_steps && !o.budget.max_virtual_time) o.budget = options.default_budget;
   return o;
-}
-
-std::string shell_quote(const std::string& s) {
-  if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:,+@") ==
-                        std::string::npos) {
-    return s;
-  }
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
 }
 
 bool write_file(const std::string& path, const std::string& content) {

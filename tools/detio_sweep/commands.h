@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "child.h"
+#include "detio/sim/internal/shell_quote.h"
 #include "flags.h"
 
 namespace detio_sweep {
@@ -34,7 +35,7 @@ std::string direct_replay_line(const Config& config, std::uint64_t seed, const s
 std::string direct_line(const Config& config, const detio::sim::SeedRange& seeds, bool sharded,
                         const std::string& knobs);
 
-std::string shell_quote(const std::string& s);
+using detio::sim::internal::shell_quote;
 // PROGRAM ARGS, quoted for a shell.
 std::string joined_command(const Config& config);
 
