@@ -43,6 +43,7 @@ class IntrusiveList {
     return n;
   }
   T* front() const noexcept { return empty() ? nullptr : static_cast<T*>(head_.next); }
+  T* back() const noexcept { return empty() ? nullptr : static_cast<T*>(head_.prev); }
 
   void push_back(T* node) noexcept {
     ListHook* h = node;

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "absl/functional/any_invocable.h"
+#include "detio/internal/frame_pool.h"
 #include "detio/internal/loop_core.h"
 #include "detio/internal/timer_heap.h"
 #include "detio/time.h"
@@ -17,6 +18,10 @@ class ScheduledCallback final : TimerNode, LoopOwned {
  public:
   // Queues `fn` on `loop`: at `when`, or on the next iteration if nullopt.
   static ScheduledCallback* schedule(LoopCore& loop, std::optional<TimePoint> when, absl::AnyInvocable<void()> fn);
+
+  // From the frame pool: scheduling a callback costs no malloc in steady state.
+  static void* operator new(std::size_t size) { return allocate_frame(size); }
+  static void operator delete(void* p, std::size_t size) noexcept { free_frame(p, size); }
 
   bool cancel() noexcept;
   bool cancelled() const noexcept { return cancelled_; }

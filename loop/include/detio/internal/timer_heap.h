@@ -1,5 +1,10 @@
-// Binary min-heap of timers keyed on (deadline, sequence). Entries know their
-// heap index, so cancel is O(log n) (most timeouts are cancelled).
+// The loop's timers, ordered by (deadline, sequence): a binary min-heap
+// beside a sorted run. A timer that does not sort before the run's last one
+// joins the run (a list: O(1) to arm, fire and cancel); any other goes into
+// the heap (O(log n)). Most timers are armed in deadline order (call_later(0)
+// bursts, equal timeouts), and the firing order is exactly a heap's. Heap
+// entries keep their key inline, so sifting touches no timer but the ones it
+// moves; a timer knows where it is, so cancel never searches.
 #pragma once
 
 #include <cstdint>
@@ -15,10 +20,14 @@ class TimerHeap;
 
 struct TimerNode : ReadyNode {
   static constexpr std::size_t kNotInHeap = std::numeric_limits<std::size_t>::max();
+  // heap_index of a timer in the sorted run (linked through its ReadyNode
+  // hook, which the ready queue uses only once it is due).
+  static constexpr std::size_t kInSortedRun = kNotInHeap - 1;
   using ReadyNode::ReadyNode;
   TimerNode(const TimerNode&) = delete;
   ~TimerNode();
 
+  // Armed: waiting in the heap or the sorted run.
   bool in_heap() const noexcept { return heap_index != kNotInHeap; }
   // Removes the timer from the heap or, if already due, from the ready queue.
   void cancel() noexcept;
@@ -35,26 +44,35 @@ class TimerHeap {
   TimerHeap(const TimerHeap&) = delete;
   ~TimerHeap();
 
-  bool empty() const noexcept { return heap_.empty(); }
-  std::size_t size() const noexcept { return heap_.size(); }
-  TimerNode* top() const noexcept { return heap_.empty() ? nullptr : heap_.front(); }
+  bool empty() const noexcept { return heap_.empty() && sorted_run_.empty(); }
+  // The first timer due, or nullptr.
+  TimerNode* top() const noexcept;
 
   void push(TimerNode* t);
   void erase(TimerNode* t) noexcept;
   TimerNode* pop() noexcept;
 
  private:
-  static bool before(const TimerNode* a, const TimerNode* b) noexcept {
-    return a->when != b->when ? a->when < b->when : a->seq < b->seq;
+  struct Entry {
+    TimePoint when;
+    std::uint64_t seq;
+    TimerNode* timer;
+  };
+  static bool before(TimePoint a_when, std::uint64_t a_seq, TimePoint b_when, std::uint64_t b_seq) noexcept {
+    return a_when != b_when ? a_when < b_when : a_seq < b_seq;
   }
-  void place(TimerNode* t, std::size_t i) noexcept {
-    heap_[i] = t;
-    t->heap_index = i;
+  static bool before(const Entry& a, const Entry& b) noexcept { return before(a.when, a.seq, b.when, b.seq); }
+  static bool before(const TimerNode* a, const TimerNode* b) noexcept { return before(a->when, a->seq, b->when, b->seq); }
+  void place(const Entry& e, std::size_t i) noexcept {
+    heap_[i] = e;
+    e.timer->heap_index = i;
   }
   void sift_up(std::size_t i) noexcept;
   void sift_down(std::size_t i) noexcept;
+  TimerNode* run_back() const noexcept { return static_cast<TimerNode*>(sorted_run_.back()); }
 
-  std::vector<TimerNode*> heap_;
+  std::vector<Entry> heap_;
+  ReadyList sorted_run_;
 };
 
 inline TimerNode::~TimerNode() { cancel(); }
@@ -65,59 +83,81 @@ inline void TimerNode::cancel() noexcept {
 }
 
 inline TimerHeap::~TimerHeap() {
-  for (TimerNode* t : heap_) {
+  for (Entry& e : heap_) {
+    e.timer->heap_index = TimerNode::kNotInHeap;
+    e.timer->heap = nullptr;
+  }
+  while (ReadyNode* n = sorted_run_.pop_front()) {
+    auto* t = static_cast<TimerNode*>(n);
     t->heap_index = TimerNode::kNotInHeap;
     t->heap = nullptr;
   }
 }
 
+inline TimerNode* TimerHeap::top() const noexcept {
+  auto* run_first = static_cast<TimerNode*>(sorted_run_.front());
+  if (heap_.empty()) return run_first;
+  const Entry& heap_first = heap_.front();
+  if (run_first && before(run_first->when, run_first->seq, heap_first.when, heap_first.seq)) return run_first;
+  return heap_first.timer;
+}
+
 inline void TimerHeap::push(TimerNode* t) {
   t->heap = this;
-  heap_.push_back(t);
+  if (sorted_run_.empty() || !before(t, run_back())) {
+    t->heap_index = TimerNode::kInSortedRun;
+    sorted_run_.push_back(t);
+    return;
+  }
+  heap_.push_back(Entry{t->when, t->seq, t});
   t->heap_index = heap_.size() - 1;
   sift_up(heap_.size() - 1);
 }
 
 inline void TimerHeap::erase(TimerNode* t) noexcept {
-  std::size_t i = t->heap_index;
-  TimerNode* last = heap_.back();
-  heap_.pop_back();
+  const std::size_t i = t->heap_index;
   t->heap_index = TimerNode::kNotInHeap;
+  if (i == TimerNode::kInSortedRun) {
+    t->unlink();
+    return;
+  }
+  const Entry last = heap_.back();
+  heap_.pop_back();
   if (i == heap_.size()) return;
   place(last, i);
   sift_down(i);
-  sift_up(last->heap_index);
+  sift_up(last.timer->heap_index);
 }
 
 inline TimerNode* TimerHeap::pop() noexcept {
-  TimerNode* t = heap_.front();
+  TimerNode* t = top();
   erase(t);
   return t;
 }
 
 inline void TimerHeap::sift_up(std::size_t i) noexcept {
-  TimerNode* t = heap_[i];
+  const Entry e = heap_[i];
   while (i > 0) {
-    std::size_t parent = (i - 1) / 2;
-    if (!before(t, heap_[parent])) break;
+    const std::size_t parent = (i - 1) / 2;
+    if (!before(e, heap_[parent])) break;
     place(heap_[parent], i);
     i = parent;
   }
-  place(t, i);
+  place(e, i);
 }
 
 inline void TimerHeap::sift_down(std::size_t i) noexcept {
-  TimerNode* t = heap_[i];
+  const Entry e = heap_[i];
   const std::size_t n = heap_.size();
   while (true) {
     std::size_t child = 2 * i + 1;
     if (child >= n) break;
     if (child + 1 < n && before(heap_[child + 1], heap_[child])) ++child;
-    if (!before(heap_[child], t)) break;
+    if (!before(heap_[child], e)) break;
     place(heap_[child], i);
     i = child;
   }
-  place(t, i);
+  place(e, i);
 }
 
 }  // namespace detio::internal
