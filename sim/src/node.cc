@@ -48,7 +48,7 @@ void kill_tasks_of(NodeId node, const std::string& message) {
   detio::internal::LoopCore& loop = detio::internal::running_loop();
   std::vector<detio::internal::Ref<detio::internal::TaskStateBase>> victims;
   loop.tasks().for_each([&](detio::internal::TaskRegistryEntry* e) {
-    if (e->task->owner() == node) victims.emplace_back(e->task);
+    if (e->task()->owner() == node) victims.emplace_back(e->task());
   });
   bool deferred = false;
   for (auto& task : victims) {

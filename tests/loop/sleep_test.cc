@@ -114,4 +114,53 @@ TEST(SleepTest, ACancelAfterTheTimerFiredStillCancelsTheTask) {
   EXPECT_THAT(log, ElementsAre("s start@0", "s cancelled(late)@1", "s: CancelledError(late)"));
 }
 
+TEST(SleepTest, HugeAndExtremeSleepsKeepTheirExactTime) {
+  // The awaitable keeps its time in 63 bits: Duration::max()/min() and
+  // TimePoint::max() must still mean "never" / "already past".
+  Log log;
+  detio::sim::run([&]() -> Task<void> {
+    const detio::Duration long_nap = std::chrono::hours(24 * 300);  // within the default budget
+    co_await detio::sleep(long_nap);
+    log.push_back(std::to_string(std::chrono::duration_cast<std::chrono::hours>(detio::now().time_since_epoch()).count()));
+    co_await detio::sleep(detio::Duration::min());  // yields once
+    co_await detio::sleep_until(detio::TimePoint::min());
+    auto forever = detio::create_task(detio::sleep(detio::Duration::max()));
+    auto until_forever = detio::create_task(detio::sleep_until(detio::TimePoint::max()));
+    co_await detio::sleep(1s);
+    log.push_back(forever.done() || until_forever.done() ? "woke" : "asleep");
+    forever.cancel("bye");
+    until_forever.cancel();
+    std::string first = co_await outcome(forever);
+    std::string second = co_await outcome(until_forever);
+    log.push_back(first + " " + second);
+  }());
+  EXPECT_THAT(log, ElementsAre("7200", "asleep", "CancelledError(bye) CancelledError()"));
+}
+
+TEST(SleepTest, ASleepingTaskCostsOneSmallTaskStateAndNoWaiterObject) {
+  // bench/ BM_SleepingTasks: a million of them must fit in 300 MiB. The
+  // state packs the task's timer, flags and counters; text is out of line.
+  if constexpr (sizeof(void*) == 8) {
+    EXPECT_LE(sizeof(detio::internal::TaskState<void>), 160u);
+    EXPECT_EQ(sizeof(detio::Sleep), 8u);
+  }
+}
+
+TEST(SleepTest, CancelMessagesAndNamesAreKeptOnlyWhenSet) {
+  Log log;
+  detio::sim::run([&]() -> Task<void> {
+    auto plain = detio::create_task(detio::sleep(1s));
+    auto named = detio::create_task(detio::sleep(1s));
+    named.set_name("");
+    co_await detio::sleep(0ms);
+    plain.cancel();
+    plain.cancel("second");  // after the first: stays pending, the first wins
+    named.cancel("first");
+    std::string first = co_await outcome(plain);
+    std::string second = co_await outcome(named);
+    log.push_back(first + " " + second + " [" + named.get_name() + "]");
+  }());
+  EXPECT_THAT(log, ElementsAre("CancelledError() CancelledError(first) []"));
+}
+
 }  // namespace

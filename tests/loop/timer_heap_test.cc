@@ -45,7 +45,7 @@ struct Timers {
   void expect_pops_in_order() {
     while (!reference.empty()) {
       ASSERT_FALSE(heap.empty());
-      TimerNode* t = heap.top();
+      TimerEntry* t = heap.top();
       ASSERT_NE(t, nullptr);
       EXPECT_EQ((Key{t->when, t->seq}), *reference.begin());
       EXPECT_EQ(heap.pop(), t);
@@ -96,7 +96,7 @@ TEST(TimerHeap, RandomArmsCancelsAndPopsMatchTheReference) {
       if (armed[i]->in_heap()) t.cancel(armed[i]);
       armed.erase(armed.begin() + static_cast<std::ptrdiff_t>(i));
     } else if (!t.reference.empty()) {
-      TimerNode* first = t.heap.pop();
+      TimerEntry* first = t.heap.pop();
       ASSERT_EQ((Key{first->when, first->seq}), *t.reference.begin());
       t.reference.erase(t.reference.begin());
       clock = std::max<std::int64_t>(

@@ -106,7 +106,8 @@ class AsCompleted {
 
   static Task<T> wait_for_one(std::shared_ptr<State> state) {
     while (!state->has_ready()) {
-      internal::Waiter getter("as_completed");
+      static constexpr internal::WaitKind kWaitKind = internal::plain_wait("as_completed");
+      internal::Waiter getter(&kWaitKind);
       state->getters.push_back(&getter);
       try {
         co_await internal::FutureAwaiter(getter);

@@ -12,8 +12,9 @@ namespace detio {
 class Event {
  public:
   Event() noexcept = default;
-  // `wait_label` names what waiters block on in DeadlockError reports.
-  explicit Event(const char* wait_label) noexcept : wait_label_(wait_label) {}
+  // `wait_kind` (a plain_wait(label) with static storage) names what
+  // waiters block on in DeadlockError reports.
+  explicit Event(const internal::WaitKind* wait_kind) noexcept : wait_kind_(wait_kind) {}
   Event(const Event&) = delete;
   Event& operator=(const Event&) = delete;
 
@@ -27,7 +28,8 @@ class Event {
 
  private:
   bool value_ = false;
-  const char* wait_label_ = "Event.wait";
+  static constexpr internal::WaitKind kWait = internal::plain_wait("Event.wait");
+  const internal::WaitKind* wait_kind_ = &kWait;
   internal::WaiterList waiters_;
 };
 

@@ -90,7 +90,8 @@ class Future {
 
  private:
   struct State final : internal::FutureBase {
-    State() : FutureBase("Future") {}
+    static constexpr internal::WaitKind kKind = internal::plain_wait("Future");
+    State() : FutureBase(&kKind) {}
     ~State() {
       if (exception_unretrieved()) internal::report_unretrieved_exception(*this, "Future");
     }

@@ -110,7 +110,8 @@ class BasicQueue {
   Task<void> put(T item) {
     while (full()) {
       if (is_shutdown_) throw QueueShutDown();
-      internal::Waiter putter("Queue.put");
+      static constexpr internal::WaitKind kWaitKind = internal::plain_wait("Queue.put");
+      internal::Waiter putter(&kWaitKind);
       putters_.push_back(&putter);
       try {
         co_await internal::FutureAwaiter(putter);
@@ -136,7 +137,8 @@ class BasicQueue {
   Task<T> get() {
     while (empty()) {
       if (is_shutdown_) throw QueueShutDown();
-      internal::Waiter getter("Queue.get");
+      static constexpr internal::WaitKind kWaitKind = internal::plain_wait("Queue.get");
+      internal::Waiter getter(&kWaitKind);
       getters_.push_back(&getter);
       try {
         co_await internal::FutureAwaiter(getter);
@@ -209,7 +211,8 @@ class BasicQueue {
   internal::WaiterList getters_;
   internal::WaiterList putters_;
   long long unfinished_tasks_ = 0;
-  Event finished_{"Queue.join"};
+  static constexpr internal::WaitKind kJoin = internal::plain_wait("Queue.join");
+  Event finished_{&kJoin};
   bool is_shutdown_ = false;
 };
 

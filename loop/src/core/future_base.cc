@@ -13,18 +13,15 @@ void FutureBase::add_callback(ReadyNode* node) noexcept {
     if (loop) loop->call_soon(node);
     return;
   }
-  if (loop && loop != home_) {
-    home_ = loop;
-    home_id_ = loop->id();
-  }
+  if (loop) home_id_ = loop->id();
   callbacks_.push_back(node);
 }
 
 void FutureBase::schedule_callbacks() noexcept {
   if (callbacks_.empty()) return;
   LoopCore* loop = LoopCore::current();
-  if (home_ && home_ != loop) {
-    if (LoopCore* home = LoopCore::find_alive(home_, home_id_)) loop = home;
+  if (home_id_ != 0 && (!loop || loop->id() != home_id_)) {
+    if (LoopCore* home = LoopCore::find_alive(home_id_)) loop = home;
   }
   if (loop) {
     loop->call_soon_all(callbacks_);
@@ -35,7 +32,7 @@ void FutureBase::schedule_callbacks() noexcept {
 }
 
 void FutureBase::rethrow_if_failed() const {
-  if (state_ == State::kCancelled) throw CancelledError(cancel_message_);
+  if (state_ == State::kCancelled) throw CancelledError(cancel_message());
   exception_retrieved_ = true;
   if (exception_) std::rethrow_exception(exception_);
 }

@@ -5,7 +5,7 @@
 namespace detio::internal {
 
 GatherState::GatherState(std::size_t count, bool return_exceptions)
-    : FutureBase("gather", &GatherState::cancel_children),
+    : FutureBase(&kKind),
       children_(count > 0 ? new ChildDone[count] : nullptr),
       count_(count),
       return_exceptions_(return_exceptions) {

@@ -43,9 +43,9 @@ void LoopCore::release_owned_of(OwnerId owner) noexcept {
   owned_.splice_back(keep);
 }
 
-LoopCore* LoopCore::find_alive(LoopCore* loop, std::uint64_t id) noexcept {
+LoopCore* LoopCore::find_alive(std::uint64_t id) noexcept {
   for (LoopCore* l : alive_) {
-    if (l == loop) return l->id_ == id ? l : nullptr;
+    if (l->id_ == id) return l;
   }
   return nullptr;
 }
@@ -59,7 +59,7 @@ LoopCore& running_loop() {
 void LoopCore::run_once() {
   const TimePoint horizon = schedule_ ? schedule_->timer_horizon(now_) : now_;
   while (!timers_.empty() && timers_.top()->when <= horizon) {
-    TimerNode* due = timers_.pop();
+    TimerEntry* due = timers_.pop();
     // A timer past now() was coalesced into this iteration: it never fires
     // early, the clock moves on to its deadline.
     if (due->when > now_) now_ = due->when;
@@ -88,7 +88,7 @@ void LoopCore::shutdown() {
     // Newest first: a task's frame usually holds objects (a lock guard, a
     // stream) whose owners live in the frames of the tasks that created it.
     if (TaskRegistryEntry* e = tasks_.pop_back()) {
-      TaskStateBase* task = e->task;
+      TaskStateBase* task = e->task();
       task->abandon();
       task->unref();
     }

@@ -61,7 +61,8 @@ Task<void> TaskGroup::exit(std::exception_ptr body_error) {
   std::exception_ptr propagate_cancellation = body_cancelled ? body_error : nullptr;
   if (body_error && !aborting_) abort();
   while (!tasks_.empty()) {
-    internal::Waiter on_completed("TaskGroup");
+    static constexpr internal::WaitKind kWaitKind = internal::plain_wait("TaskGroup");
+    internal::Waiter on_completed(&kWaitKind);
     on_completed_ = &on_completed;
     try {
       co_await internal::FutureAwaiter(on_completed);

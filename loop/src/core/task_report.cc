@@ -10,7 +10,7 @@ namespace internal {
 std::vector<std::string> describe_tasks(LoopCore& loop) {
   std::vector<std::string> lines;
   loop.tasks().for_each(
-      [&](TaskRegistryEntry* e) { lines.push_back(e->task->name() + ": " + e->task->describe_wait()); });
+      [&](TaskRegistryEntry* e) { lines.push_back(e->task()->name() + ": " + e->task()->describe_wait()); });
   return lines;
 }
 

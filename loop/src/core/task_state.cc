@@ -8,13 +8,20 @@
 
 namespace detio::internal {
 
-TaskStateBase::TaskStateBase(std::coroutine_handle<> root, PromiseBase& promise) noexcept
-    : FutureBase("task", &TaskStateBase::cancel_trampoline),
-      root_(root),
-      promise_(&promise),
-      resume_point_(root) {
+namespace {
+// What a sleeping task's fut_waiter_ points at: the sleep is the task's own
+// timer, so cancel_wait() cancels it without going through this.
+struct SleepTarget final : WaitTarget {
+  static bool never(WaitTarget*, std::string_view) { return false; }
+  static constexpr WaitKind kKind{"sleep", &SleepTarget::never};
+  SleepTarget() noexcept : WaitTarget(&kKind) {}
+};
+SleepTarget sleeping;
+}  // namespace
+
+TaskStateBase::TaskStateBase(const TaskKind* kind, std::coroutine_handle<> root) noexcept
+    : TaskStep(&TaskStateBase::fire_step), FutureBase(kind), root_(root), resume_point_(root) {
   mark_task();
-  registry_entry_.task = this;
 }
 
 TaskStateBase::~TaskStateBase() {
@@ -32,54 +39,109 @@ void TaskStateBase::start_owned_by(LoopCore& loop, std::string name, OwnerId own
   owner_ = owner;
   if (!name.empty()) set_name(std::move(name));
   ref();  // the loop's reference, dropped when the task finishes
-  loop.tasks().push_back(&registry_entry_);
-  loop.call_soon(&step_node_);
+  loop.tasks().push_back(this);
+  loop.call_soon(static_cast<TaskStep*>(this));
   if (LoopObserver* o = loop.observer()) o->on_spawn(*this);
+}
+
+void TaskStateBase::set_pending_cancel(std::string_view message) {
+  set(kMustCancel, true);
+  if (!message.empty() || notes_if_any()) notes().pending_cancel_message = std::string(message);
 }
 
 bool TaskStateBase::cancel_task(std::string_view message) {
   if (done()) return false;
-  ++cancels_requested_;
+  if (cancels_requested_ != (1u << 24) - 1) ++cancels_requested_;
   if (LoopObserver* o = loop_->observer()) o->on_cancel(*this, message);
   // A waited-on task may swallow the cancel; keep fut_waiter_ so a later
   // cancel can be forwarded again.
-  if (fut_waiter_ && fut_waiter_->cancel(message)) return true;
-  must_cancel_ = true;
-  pending_cancel_message_ = std::string(message);
+  if (fut_waiter_ && cancel_wait(message)) return true;
+  set_pending_cancel(message);
   return true;
+}
+
+bool TaskStateBase::cancel_wait(std::string_view message) {
+  return fut_waiter_ == &sleeping ? cancel_sleep(message) : fut_waiter_->cancel(message);
 }
 
 int TaskStateBase::uncancel() noexcept {
   if (cancels_requested_ > 0) --cancels_requested_;
-  if (cancels_requested_ == 0) must_cancel_ = false;
-  return cancels_requested_;
+  if (cancels_requested_ == 0) set(kMustCancel, false);
+  return cancelling();
 }
 
 void TaskStateBase::suspend_on(FutureBase* fut, std::coroutine_handle<> resume_at) {
   resume_point_ = resume_at;
   fut_waiter_ = fut;
-  fut->add_callback(&step_node_);
-  if (must_cancel_ && fut->cancel(pending_cancel_message_)) must_cancel_ = false;
+  fut->add_callback(static_cast<TaskStep*>(this));
+  if (has(kMustCancel) && fut->cancel(notes_text(&FutureNotes::pending_cancel_message))) set(kMustCancel, false);
   if (LoopObserver* o = loop_->observer()) o->on_suspend(*this);
 }
 
 void TaskStateBase::park(WaitTarget* waiter, std::coroutine_handle<> resume_at) {
   resume_point_ = resume_at;
   fut_waiter_ = waiter;
-  if (must_cancel_ && waiter->cancel(pending_cancel_message_)) must_cancel_ = false;
+  set(kWaitCancelled, false);
+  if (has(kMustCancel) && cancel_wait(notes_text(&FutureNotes::pending_cancel_message))) set(kMustCancel, false);
   if (LoopObserver* o = loop_->observer()) o->on_suspend(*this);
+}
+
+void TaskStateBase::sleep_until(TimePoint when, std::coroutine_handle<> resume_at) {
+  TaskStep::fn = &TaskStateBase::fire_sleep_timer;
+  set(kSleepArmed, true);
+  loop_->call_at_user(static_cast<TimerEntry*>(this), when);
+  park(&sleeping, resume_at);
+}
+
+void TaskStateBase::fire_sleep_timer(ReadyNode* n, Action a) {
+  // The timer came due: from now on the node is the task's step again,
+  // queued for the next iteration (as asyncio's timer -> future -> task
+  // wake-up chain takes one).
+  TaskStateBase* self = of(n);
+  self->TaskStep::fn = &TaskStateBase::fire_step;
+  self->set(kSleepArmed, false);
+  if (a == Action::kRun) self->wake();
+}
+
+bool TaskStateBase::cancel_sleep(std::string_view message) {
+  if (!has(kSleepArmed)) return false;
+  unqueue();
+  wait_cancelled(message);
+  wake();
+  return true;
+}
+
+void TaskStateBase::unqueue() noexcept {
+  loop_->cancel_timer(this);
+  TaskStep::fn = &TaskStateBase::fire_step;
+  set(kSleepArmed, false);
+}
+
+void TaskStateBase::wait_cancelled(std::string_view message) {
+  set(kWaitCancelled, true);
+  if (!message.empty() || notes_if_any()) notes().wait_cancel_message = std::string(message);
+}
+
+void TaskStateBase::resume_from_wait() {
+  if (has(kWaitCancelled)) {
+    // The first cancel's CancelledError wins over later ones.
+    set(kWaitCancelled, false);
+    set(kMustCancel, false);
+    throw CancelledError(notes_text(&FutureNotes::wait_cancel_message));
+  }
+  throw_if_cancel_pending();
 }
 
 void TaskStateBase::yield(std::coroutine_handle<> resume_at) {
   resume_point_ = resume_at;
-  loop_->call_soon(&step_node_);
+  loop_->call_soon(static_cast<TaskStep*>(this));
   if (LoopObserver* o = loop_->observer()) o->on_suspend(*this);
 }
 
 void TaskStateBase::throw_if_cancel_pending() {
-  if (!must_cancel_) return;
-  must_cancel_ = false;
-  throw CancelledError(pending_cancel_message_);
+  if (!has(kMustCancel)) return;
+  set(kMustCancel, false);
+  throw CancelledError(notes_text(&FutureNotes::pending_cancel_message));
 }
 
 void TaskStateBase::step() {
@@ -88,15 +150,15 @@ void TaskStateBase::step() {
     if (LoopObserver* o = loop_->observer()) o->on_wakeup(*this);
   }
   fut_waiter_ = nullptr;
-  step_node_.unlink();
-  if (!started_) {
-    started_ = true;
-    if (must_cancel_) {
+  TaskStep::unlink();
+  if (!has(kStarted)) {
+    set(kStarted, true);
+    if (has(kMustCancel)) {
       // Cancelled before its first step: the body never runs.
-      must_cancel_ = false;
+      set(kMustCancel, false);
       finish_frame();
-      registry_entry_.unlink();
-      set_cancelled(pending_cancel_message_);
+      TaskRegistryEntry::unlink();
+      set_cancelled(notes_text(&FutureNotes::pending_cancel_message));
       notify_finished();
       unref();
       return;
@@ -112,7 +174,7 @@ void TaskStateBase::step() {
 }
 
 void TaskStateBase::complete() {
-  std::exception_ptr error = promise_->exception;
+  std::exception_ptr error = task_kind().root_promise(this).exception;
   bool cancelled = false;
   std::string message;
   if (error) {
@@ -123,16 +185,16 @@ void TaskStateBase::complete() {
       message = e.message();
     } catch (...) {
     }
-  } else if (must_cancel_) {
+  } else if (has(kMustCancel)) {
     // Cancelled right before the coroutine returned.
-    must_cancel_ = false;
+    set(kMustCancel, false);
     cancelled = true;
-    message = pending_cancel_message_;
+    message = notes_text(&FutureNotes::pending_cancel_message);
   } else {
-    collect_result();
+    task_kind().collect_result(this);
   }
   finish_frame();
-  registry_entry_.unlink();
+  TaskRegistryEntry::unlink();
   if (cancelled) {
     set_cancelled(std::move(message));
   } else {
@@ -149,7 +211,6 @@ void TaskStateBase::notify_finished() {
 void TaskStateBase::finish_frame() noexcept {
   if (root_) std::exchange(root_, {}).destroy();
   resume_point_ = {};
-  promise_ = nullptr;
 }
 
 void TaskStateBase::drop_callbacks() noexcept {
@@ -161,24 +222,24 @@ void TaskStateBase::abandon() noexcept {
   // hold) and the callbacks, which may hold handles to this very task. It
   // ends as cancelled, so a handle kept past the loop is safe to use.
   Ref<TaskStateBase> keep_alive(this);
-  step_node_.unlink();
+  unqueue();
   fut_waiter_ = nullptr;
   finish_frame();
   drop_callbacks();
-  must_cancel_ = false;
+  set(kMustCancel, false);
   if (!done()) set_cancelled("abandoned when the loop shut down");
 }
 
 void TaskStateBase::kill(std::string_view message) {
   if (done() || loop_->current_task() == this) return;
   Ref<TaskStateBase> keep_alive(this);
-  step_node_.unlink();
+  unqueue();
   fut_waiter_ = nullptr;
   finish_frame();
   // Destructors in the frames may have cancelled us; nothing will run again.
-  must_cancel_ = false;
-  const bool loop_holds_ref = registry_entry_.linked();
-  registry_entry_.unlink();
+  set(kMustCancel, false);
+  const bool loop_holds_ref = TaskRegistryEntry::linked();
+  TaskRegistryEntry::unlink();
   set_cancelled(std::string(message));
   notify_finished();
   if (loop_holds_ref) unref();
@@ -186,8 +247,8 @@ void TaskStateBase::kill(std::string_view message) {
 
 std::string TaskStateBase::describe_wait() const {
   if (loop_ && loop_->current_task() == this) return "running";
-  if (!fut_waiter_) return must_cancel_ || step_node_.linked() ? "ready" : "not waiting";
-  if (fut_waiter_->cancel_fn() == &TaskStateBase::cancel_trampoline) {
+  if (!fut_waiter_) return has(kMustCancel) || TaskStep::linked() ? "ready" : "not waiting";
+  if (fut_waiter_->kind().cancel == &TaskStateBase::cancel_trampoline) {
     return "awaiting task " + static_cast<const TaskStateBase*>(fut_waiter_)->name();
   }
   return std::string("waiting on ") + fut_waiter_->label();
@@ -256,7 +317,7 @@ TaskHandleBase current_task() noexcept { return TaskHandleBase(internal::current
 std::vector<TaskHandleBase> all_tasks() {
   std::vector<TaskHandleBase> tasks;
   internal::running_loop().tasks().for_each(
-      [&](internal::TaskRegistryEntry* e) { tasks.emplace_back(e->task); });
+      [&](internal::TaskRegistryEntry* e) { tasks.emplace_back(e->task()); });
   return tasks;
 }
 

@@ -57,7 +57,8 @@ bool TimeoutScope::exit(bool body_raised_cancelled) {
 Task<void> cancel_and_wait(FutureBase& fut) {
   // The done callback lives in this frame, so it unregisters itself (from
   // the task's callbacks or the ready queue) if we are cancelled first.
-  Waiter released("cancel_and_wait");
+  static constexpr WaitKind kWaitKind = plain_wait("cancel_and_wait");
+  Waiter released(&kWaitKind);
   MemberCallback<Waiter, &Waiter::set_result> on_done(&released);
   fut.add_callback(&on_done);
   fut.cancel("");

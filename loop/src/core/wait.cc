@@ -24,7 +24,8 @@ class WaitState {
     }
   }
 
-  Waiter waiter{"wait"};
+  static constexpr WaitKind kWaitKind = plain_wait("wait");
+  Waiter waiter{&kWaitKind};
 
  private:
   struct Completion : ReadyNode {

@@ -26,8 +26,10 @@ namespace {
 // One socket being connected, waiting for writability. Lives in the
 // connect coroutine's frame, so a cancelled connect closes its socket.
 class ConnectAttempt final : public Waiter, public IoHandler, public IoObject {
+  static constexpr WaitKind kKind = plain_wait("connect");
+
  public:
-  ConnectAttempt(EpollBackend& backend, int fd) : Waiter("connect"), backend_(&backend), fd_(fd) {
+  ConnectAttempt(EpollBackend& backend, int fd) : Waiter(&kKind), backend_(&backend), fd_(fd) {
     backend_->add_object(this);
   }
   ConnectAttempt(const ConnectAttempt&) = delete;

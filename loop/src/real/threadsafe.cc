@@ -28,7 +28,7 @@ void LoopDoor::check_thread(const char* what) const {
 bool LoopDoor::post(ReadyNode* node, const char* what) const {
   if (inbox_) return inbox_->post(node);
   check_thread(what);
-  LoopCore* loop = LoopCore::find_alive(sim_loop_, sim_loop_id_);
+  LoopCore* loop = LoopCore::find_alive(sim_loop_id_);
   if (!loop) return false;
   loop->call_soon(node);
   return true;

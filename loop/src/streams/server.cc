@@ -102,7 +102,8 @@ Task<void> ServerState::start_serving_task(std::shared_ptr<ServerState> self) {
 
 Task<void> ServerState::wait_closed(std::shared_ptr<ServerState> self) {
   if (self->is_closed() && self->active_handlers_ == 0) co_return;
-  Waiter waiter("Server.wait_closed");
+  static constexpr WaitKind kWaitKind = plain_wait("Server.wait_closed");
+  Waiter waiter(&kWaitKind);
   self->closed_waiters_.push_back(&waiter);
   co_await FutureAwaiter(waiter);
 }
@@ -111,7 +112,8 @@ Task<void> ServerState::serve_forever(std::shared_ptr<ServerState> self) {
   if (self->serve_forever_) throw RuntimeError("Server is already being awaited on serve_forever()");
   if (self->is_closed()) throw RuntimeError("Server is closed");
   self->start_serving();
-  Waiter forever("Server.serve_forever");
+  static constexpr WaitKind kWaitKind = plain_wait("Server.serve_forever");
+  Waiter forever(&kWaitKind);
   self->serve_forever_ = &forever;
   std::exception_ptr cancelled;
   try {

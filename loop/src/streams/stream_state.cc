@@ -109,7 +109,8 @@ Task<void> StreamState::wait_for_data(std::shared_ptr<StreamState> self, const c
     self->reading_paused_ = false;
     self->transport_->resume_reading();
   }
-  Waiter waiter("StreamReader.read");
+  static constexpr WaitKind kWaitKind = plain_wait("StreamReader.read");
+  Waiter waiter(&kWaitKind);
   self->read_waiter_ = &waiter;
   try {
     co_await FutureAwaiter(waiter);
@@ -128,7 +129,8 @@ Task<void> StreamState::drain(std::shared_ptr<StreamState> self) {
     throw ConnectionResetError("Connection lost");
   }
   if (!self->writing_paused_) co_return;
-  Waiter waiter("StreamWriter.drain");
+  static constexpr WaitKind kWaitKind = plain_wait("StreamWriter.drain");
+  Waiter waiter(&kWaitKind);
   self->drain_waiters_.push_back(&waiter);
   co_await FutureAwaiter(waiter);
 }

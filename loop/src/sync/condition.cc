@@ -6,7 +6,8 @@ namespace detio {
 
 Task<bool> Condition::wait() {
   if (!locked()) throw RuntimeError("cannot wait on un-acquired lock");
-  internal::Waiter waiter("Condition.wait");
+  static constexpr internal::WaitKind kWaitKind = internal::plain_wait("Condition.wait");
+  internal::Waiter waiter(&kWaitKind);
   release();
   waiters_.push_back(&waiter);
   std::exception_ptr error;

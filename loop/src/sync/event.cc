@@ -13,7 +13,7 @@ void Event::set() noexcept {
 
 Task<bool> Event::wait() {
   if (value_) co_return true;
-  internal::Waiter waiter(wait_label_);
+  internal::Waiter waiter(wait_kind_);
   waiters_.push_back(&waiter);
   // unlink() is safe even if the Event is gone: its list detached us.
   try {

@@ -10,7 +10,8 @@ Task<bool> Lock::acquire() {
     locked_ = true;
     co_return true;
   }
-  internal::Waiter waiter("Lock.acquire");
+  static constexpr internal::WaitKind kWaitKind = internal::plain_wait("Lock.acquire");
+  internal::Waiter waiter(&kWaitKind);
   waiters_.push_back(&waiter);
   try {
     co_await internal::FutureAwaiter(waiter);

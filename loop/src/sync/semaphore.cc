@@ -26,7 +26,8 @@ Task<bool> Semaphore::acquire() {
     --value_;
     co_return true;
   }
-  internal::Waiter waiter("Semaphore.acquire");
+  static constexpr internal::WaitKind kWaitKind = internal::plain_wait("Semaphore.acquire");
+  internal::Waiter waiter(&kWaitKind);
   waiters_.push_back(&waiter);
   std::exception_ptr error;
   bool cancelled = false;

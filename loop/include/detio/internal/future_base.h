@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,23 @@
 namespace detio::internal {
 
 class LoopCore;
+class TimeoutScope;
+
+// What a future or task keeps only when it has it: a million tasks never
+// named, never cancelled with a message and never in a timeout carry one
+// null pointer instead of these.
+struct FutureNotes {
+  // A cancelled future's message.
+  std::string cancel_message;
+  // A task's name, when one was set.
+  std::string name;
+  // The message of a task's cancel that waits to be thrown at its next resume.
+  std::string pending_cancel_message;
+  // The message of the cancelled frameless wait a task will resume from.
+  std::string wait_cancel_message;
+  // The innermost timeout scope active in a task.
+  TimeoutScope* innermost_timeout = nullptr;
+};
 
 // cancel() dispatches through WaitTarget's function pointer, so a task or a
 // gather can give "cancel the thing I wait on" its own meaning without a
@@ -23,8 +41,7 @@ class FutureBase : public WaitTarget {
  public:
   enum class State : std::uint8_t { kPending, kDone, kCancelled };
 
-  explicit FutureBase(const char* label, CancelFn cancel_fn = &FutureBase::cancel_plain) noexcept
-      : WaitTarget(label, cancel_fn) {}
+  explicit FutureBase(const WaitKind* kind) noexcept : WaitTarget(kind) {}
 
   bool done() const noexcept { return state_ != State::kPending; }
   bool cancelled() const noexcept { return state_ == State::kCancelled; }
@@ -39,7 +56,7 @@ class FutureBase : public WaitTarget {
   }
   void set_cancelled(std::string message) noexcept {
     state_ = State::kCancelled;
-    cancel_message_ = std::move(message);
+    if (!message.empty() || notes_) notes().cancel_message = std::move(message);
     schedule_callbacks();
   }
 
@@ -61,7 +78,7 @@ class FutureBase : public WaitTarget {
   // settled still "retrieves" its children's later failures, as asyncio's
   // _done_callback does).
   void mark_exception_retrieved() const noexcept { exception_retrieved_ = true; }
-  const std::string& cancel_message() const noexcept { return cancel_message_; }
+  const std::string& cancel_message() const noexcept { return notes_ ? notes_->cancel_message : no_text(); }
 
   static bool cancel_plain(WaitTarget* target, std::string_view message) {
     auto* self = static_cast<FutureBase*>(target);
@@ -73,23 +90,41 @@ class FutureBase : public WaitTarget {
  protected:
   ~FutureBase() = default;
   void mark_task() noexcept { is_task_ = true; }
+  // The notes, made on first use.
+  FutureNotes& notes() {
+    if (!notes_) notes_ = std::make_unique<FutureNotes>();
+    return *notes_;
+  }
+  FutureNotes* notes_if_any() const noexcept { return notes_.get(); }
+  static const std::string& no_text() noexcept {
+    static const std::string empty;
+    return empty;
+  }
 
  private:
   void schedule_callbacks() noexcept;
 
+  ReadyList callbacks_;
+  std::exception_ptr exception_;
+  // The id of the loop whose tasks registered the callbacks: settling the
+  // future from outside it (between two Runner::run calls, or from another
+  // runner's task) still queues them there, as an asyncio Future's
+  // callbacks always go to its own loop. An id, not a pointer: a new loop
+  // may reuse a dead one's address.
+  std::uint64_t home_id_ = 0;
+  std::unique_ptr<FutureNotes> notes_;
   State state_ = State::kPending;
   bool is_task_ = false;
   mutable bool exception_retrieved_ = false;
-  // The loop whose tasks registered the callbacks: settling the future
-  // from outside it (between two Runner::run calls, or from another
-  // runner's task) still queues them there, as an asyncio Future's
-  // callbacks always go to its own loop.
-  LoopCore* home_ = nullptr;
-  std::uint64_t home_id_ = 0;
-  std::exception_ptr exception_;
-  std::string cancel_message_;
-  ReadyList callbacks_;
+
+ protected:
+  // A subclass's own flags (a task's), kept here where they pack.
+  std::uint8_t subclass_flags_ = 0;
 };
+
+// A plain future of kind `label` (cancel() settles it as cancelled), for
+// `static constexpr WaitKind kKind = plain_wait("Lock.acquire");`.
+constexpr WaitKind plain_wait(const char* label) noexcept { return {label, &FutureBase::cancel_plain}; }
 
 // Writes asyncio's "<what> exception was never retrieved" report for `fut`
 // to stderr; `what` names it ("Task 'worker'", "Future").
@@ -99,7 +134,8 @@ void report_unretrieved_exception(const FutureBase& fut, std::string_view what) 
 // `loop.create_future()` inside Lock.acquire, Queue.get, sleep, ...). The
 // hook threads it through the owning primitive's waiter list.
 struct Waiter : ListHook, FutureBase {
-  explicit Waiter(const char* label) noexcept : FutureBase(label) {}
+  // `kind` is a plain_wait(label) with static storage.
+  explicit Waiter(const WaitKind* kind) noexcept : FutureBase(kind) {}
   void set_result() noexcept {
     if (!done()) set_done();
   }

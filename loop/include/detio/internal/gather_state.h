@@ -31,6 +31,7 @@ class GatherState final : public FutureBase {
     FutureBase* child = nullptr;
   };
   static bool cancel_children(WaitTarget* self, std::string_view message);
+  static constexpr WaitKind kKind{"gather", &GatherState::cancel_children};
   void on_child_done(FutureBase& child);
 
   std::unique_ptr<ChildDone[]> children_;

@@ -30,8 +30,9 @@ class TaskStateBase;
 using OwnerId = std::uint32_t;
 inline constexpr OwnerId kDefaultOwner = 0;
 
+// A task's hook in the loop's registry (a base of the task's state).
 struct TaskRegistryEntry : ListHook {
-  TaskStateBase* task = nullptr;
+  TaskStateBase* task() noexcept;  // task_state.h
 };
 
 // Something heap-allocated that the loop must let go of at shutdown if it
@@ -52,9 +53,8 @@ class LoopCore {
 
   // The loop running on this thread, or nullptr.
   static LoopCore* current() noexcept { return current_; }
-  // `loop` if it is still alive on this thread and is the one that had
-  // `id` (an address can be reused by a newer loop), else nullptr.
-  static LoopCore* find_alive(LoopCore* loop, std::uint64_t id) noexcept;
+  // The loop with that id if it is still alive on this thread, else nullptr.
+  static LoopCore* find_alive(std::uint64_t id) noexcept;
   std::uint64_t id() const noexcept { return id_; }
 
   TimePoint now() const noexcept { return now_; }
@@ -63,19 +63,19 @@ class LoopCore {
   void call_soon(ReadyNode* n) noexcept { ready_.push_back(n); }
   void call_soon_all(ReadyList& nodes) noexcept { ready_.splice_back(nodes); }
   // Schedules an internal timer (network deliveries and the like): exact
-  // deadline, FIFO among timers due at the same instant.
-  void call_at(TimerNode* t, TimePoint when) {
-    t->when = when;
-    t->seq = next_timer_seq_++;
-    timers_.push(t);
-  }
+  // deadline, FIFO among timers due at the same instant. A TimerEntry
+  // (not a TimerNode) must be cancelled with cancel_timer().
+  void call_at(TimerNode* t, TimePoint when) { schedule_timer(t, when); }
+  void call_at(TimerEntry* t, TimePoint when) { schedule_timer(t, when); }
   // Schedules a user-level timer (sleep, timeout), whose exact firing time
   // and order among equals the simulator may choose from the seed.
-  void call_at_user(TimerNode* t, TimePoint when) {
-    if (!schedule_) return call_at(t, when);
-    t->when = schedule_->timer_deadline(now_, when);
-    t->seq = schedule_->timer_sequence(next_timer_seq_++);
-    timers_.push(t);
+  void call_at_user(TimerNode* t, TimePoint when) { schedule_user_timer(t, when); }
+  void call_at_user(TimerEntry* t, TimePoint when) { schedule_user_timer(t, when); }
+  // Takes a timer of this loop off the heap or, if already due, out of the
+  // ready queue.
+  void cancel_timer(TimerEntry* t) noexcept {
+    if (t->in_heap()) timers_.erase(t);
+    t->unlink();
   }
 
   bool has_ready() const noexcept { return !ready_.empty(); }
@@ -151,6 +151,20 @@ class LoopCore {
   };
 
  private:
+  template <class Timer>
+  void schedule_timer(Timer* t, TimePoint when) {
+    t->when = when;
+    t->seq = next_timer_seq_++;
+    timers_.push(t);
+  }
+  template <class Timer>
+  void schedule_user_timer(Timer* t, TimePoint when) {
+    if (!schedule_) return schedule_timer(t, when);
+    t->when = schedule_->timer_deadline(now_, when);
+    t->seq = schedule_->timer_sequence(next_timer_seq_++);
+    timers_.push(t);
+  }
+
   static thread_local LoopCore* current_;
   static thread_local std::vector<LoopCore*> alive_;
   const std::uint64_t id_;

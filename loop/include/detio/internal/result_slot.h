@@ -10,6 +10,7 @@
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <variant>
 
 #include "detio/errors.h"
 #include "detio/task.h"
@@ -54,6 +55,17 @@ class ResultSlot {
  private:
   std::optional<ResultOf<T>> value_;
   bool taken_ = false;
+};
+
+// Nothing to keep for a void result (a million finished Task<void>s).
+template <>
+class ResultSlot<void> {
+ public:
+  void emplace() noexcept {}
+  template <class Owner>
+  std::monostate get(Owner) const noexcept {
+    return {};
+  }
 };
 
 }  // namespace detio::internal

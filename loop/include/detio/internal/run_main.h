@@ -70,7 +70,7 @@ template <LoopBackend Backend>
 bool cancel_remaining_tasks(Backend& backend) {
   LoopCore& loop = backend.loop();
   std::vector<TaskHandleBase> pending;
-  loop.tasks().for_each([&](TaskRegistryEntry* e) { pending.emplace_back(e->task); });
+  loop.tasks().for_each([&](TaskRegistryEntry* e) { pending.emplace_back(e->task()); });
   if (pending.empty()) return true;
   for (TaskHandleBase& t : pending) t.cancel();
   std::size_t first_pending = 0;

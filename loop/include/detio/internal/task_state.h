@@ -20,8 +20,28 @@
 namespace detio::internal {
 
 class TimeoutScope;
+class TaskStateBase;
 
-class TaskStateBase : public FutureBase {
+// What differs between TaskState<T>s, in the task's WaitKind (a vtable
+// pointer would cost a second pointer per task).
+struct TaskKind : WaitKind {
+  void (*destroy)(TaskStateBase*) noexcept;
+  // Moves a normal result out of the finished root promise.
+  void (*collect_result)(TaskStateBase*);
+  PromiseBase& (*root_promise)(TaskStateBase*) noexcept;
+};
+
+// The task's node in the ready queue and, while it sleeps, its timer: a
+// sleeping task needs no other node. Also holds the reference count, in
+// the timer's padding.
+struct TaskStep : TimerEntry {
+  using TimerEntry::TimerEntry;
+  std::uint32_t refs = 0;
+};
+
+// Packed: a million sleeping tasks cost a million of these (see bench/
+// BM_SleepingTasks); text lives in FutureNotes, made only when needed.
+class TaskStateBase : public TaskRegistryEntry, private TaskStep, public FutureBase {
  public:
   TaskStateBase(const TaskStateBase&) = delete;
 
@@ -29,9 +49,9 @@ class TaskStateBase : public FutureBase {
   static void* operator new(std::size_t size) { return allocate_frame(size); }
   static void operator delete(void* p, std::size_t size) noexcept { free_frame(p, size); }
 
-  void ref() noexcept { ++refs_; }
+  void ref() noexcept { ++refs; }
   void unref() noexcept {
-    if (--refs_ == 0) delete this;
+    if (--refs == 0) task_kind().destroy(this);
   }
 
   // Queues the first step. Called once, by create_task: the task belongs
@@ -42,13 +62,15 @@ class TaskStateBase : public FutureBase {
   void start_owned_by(LoopCore& loop, std::string name, OwnerId owner);
 
   bool cancel_task(std::string_view message);
-  int cancelling() const noexcept { return cancels_requested_; }
+  int cancelling() const noexcept { return static_cast<int>(cancels_requested_); }
   int uncancel() noexcept;
   // "Task-<number>" unless a name was given; made when asked for, not per spawn.
-  std::string name() const { return named_ ? name_ : "Task-" + std::to_string(number_); }
+  std::string name() const {
+    return has(kNamed) ? notes_if_any()->name : "Task-" + std::to_string(static_cast<std::uint64_t>(number_));
+  }
   void set_name(std::string name) {
-    name_ = std::move(name);
-    named_ = true;
+    notes().name = std::move(name);
+    set(kNamed, true);
   }
   std::uint64_t number() const noexcept { return number_; }
   // On whose behalf the task runs: its creator's (LoopCore::current_owner()
@@ -59,28 +81,47 @@ class TaskStateBase : public FutureBase {
   // Parks the task on `fut` until it settles; honours a pending cancel.
   void suspend_on(FutureBase* fut, std::coroutine_handle<> resume_at);
   // Parks the task on the waiter of a frameless awaitable, which calls
-  // wake() when it settles or is cancelled; honours a pending cancel.
+  // wake() when it settles, or wait_cancelled() and wake() when it is
+  // cancelled; honours a pending cancel. Resume with resume_from_wait().
   void park(WaitTarget* waiter, std::coroutine_handle<> resume_at);
+  // Parks the task on its own timer until loop time `when` (the frameless
+  // sleep); honours a pending cancel. Resume with resume_from_wait().
+  void sleep_until(TimePoint when, std::coroutine_handle<> resume_at);
   // Queues the parked task's next step (from its waiter).
-  void wake() noexcept { loop_->call_soon(&step_node_); }
+  void wake() noexcept { loop_->call_soon(static_cast<TaskStep*>(this)); }
+  // Records that the frameless wait the task is parked on was cancelled
+  // with `message`: resume_from_wait() throws it.
+  void wait_cancelled(std::string_view message);
+  // After a frameless wait: throws CancelledError if it was cancelled (its
+  // message wins over later cancels) or if a cancel arrived meanwhile.
+  void resume_from_wait();
   // Requeues the task at once (asyncio's bare `yield`, i.e. sleep(0)).
   void yield(std::coroutine_handle<> resume_at);
   // Throws CancelledError if a cancel arrived while the task was queued.
   void throw_if_cancel_pending();
-  bool cancel_pending() const noexcept { return must_cancel_; }
-  void clear_cancel_pending() noexcept { must_cancel_ = false; }
+  bool cancel_pending() const noexcept { return has(kMustCancel); }
+  void clear_cancel_pending() noexcept { set(kMustCancel, false); }
 
   // The innermost timeout scope active in this task (for the simulator's
   // "fire a timeout early" injection); scopes link themselves.
-  TimeoutScope* innermost_timeout() const noexcept { return innermost_timeout_; }
-  void set_innermost_timeout(TimeoutScope* scope) noexcept { innermost_timeout_ = scope; }
+  TimeoutScope* innermost_timeout() const noexcept {
+    FutureNotes* n = notes_if_any();
+    return n ? n->innermost_timeout : nullptr;
+  }
+  void set_innermost_timeout(TimeoutScope* scope) noexcept {
+    if (FutureNotes* n = notes_if_any()) {
+      n->innermost_timeout = scope;
+    } else if (scope) {
+      notes().innermost_timeout = scope;
+    }
+  }
 
   // What the task is blocked on, for deadlock and hang reports.
   std::string describe_wait() const;
   // The task whose step `node` is, or nullptr if it is another kind of
-  // ready node (a timer, a callback).
+  // ready node (a timer, a callback, a sleeping task's timer).
   static TaskStateBase* task_of_step(ReadyNode* node) noexcept {
-    return node->fn == &StepNode::fire ? static_cast<StepNode*>(node)->task : nullptr;
+    return node->fn == &TaskStateBase::fire_step ? of(node) : nullptr;
   }
 
   // Destroys the coroutine frames of a task that will never run again.
@@ -92,22 +133,46 @@ class TaskStateBase : public FutureBase {
   void kill(std::string_view message);
 
  protected:
-  explicit TaskStateBase(std::coroutine_handle<> root, PromiseBase& promise) noexcept;
-  virtual ~TaskStateBase();
-  // Moves a normal result out of the finished root promise.
-  virtual void collect_result() = 0;
-
- private:
-  struct StepNode : ReadyNode {
-    explicit StepNode(TaskStateBase* t) noexcept : ReadyNode(&StepNode::fire), task(t) {}
-    static void fire(ReadyNode* n, Action a) {
-      if (a == Action::kRun) static_cast<StepNode*>(n)->task->step();
-    }
-    TaskStateBase* task;
-  };
-
+  TaskStateBase(const TaskKind* kind, std::coroutine_handle<> root) noexcept;
+  ~TaskStateBase();
+  std::coroutine_handle<> root() const noexcept { return root_; }
   static bool cancel_trampoline(WaitTarget* self, std::string_view message) {
     return static_cast<TaskStateBase*>(self)->cancel_task(message);
+  }
+
+ private:
+  enum Flag : std::uint8_t {
+    kStarted = 1,
+    kMustCancel = 2,
+    kNamed = 4,
+    // The step node is on the timer heap (or due in the ready queue) as the
+    // timer of a sleep.
+    kSleepArmed = 8,
+    // The frameless wait the task is parked on was cancelled.
+    kWaitCancelled = 16,
+  };
+  bool has(Flag f) const noexcept { return (subclass_flags_ & f) != 0; }
+  void set(Flag f, bool on) noexcept {
+    subclass_flags_ = static_cast<std::uint8_t>(on ? subclass_flags_ | f : subclass_flags_ & ~f);
+  }
+  const TaskKind& task_kind() const noexcept { return static_cast<const TaskKind&>(kind()); }
+  static TaskStateBase* of(ReadyNode* node) noexcept {
+    return static_cast<TaskStateBase*>(static_cast<TaskStep*>(node));
+  }
+  static void fire_step(ReadyNode* n, Action a) {
+    if (a == Action::kRun) of(n)->step();
+  }
+  static void fire_sleep_timer(ReadyNode* n, Action a);
+  // Cancels the pending sleep; false if it already fired (or was cancelled).
+  bool cancel_sleep(std::string_view message);
+  // Forwards a cancel to what the task is parked on.
+  bool cancel_wait(std::string_view message);
+  // Takes the step node out of the ready queue or the timer heap.
+  void unqueue() noexcept;
+  void set_pending_cancel(std::string_view message);
+  const std::string& notes_text(std::string FutureNotes::*field) const noexcept {
+    FutureNotes* n = notes_if_any();
+    return n ? n->*field : no_text();
   }
 
   void step();
@@ -116,47 +181,43 @@ class TaskStateBase : public FutureBase {
   void notify_finished();
   void drop_callbacks() noexcept;
 
-  int refs_ = 0;
+  OwnerId owner_ = kDefaultOwner;
   LoopCore* loop_ = nullptr;
   std::coroutine_handle<> root_;
-  PromiseBase* promise_;
   std::coroutine_handle<> resume_point_;
-  StepNode step_node_{this};
-  TaskRegistryEntry registry_entry_;
   WaitTarget* fut_waiter_ = nullptr;
-  TimeoutScope* innermost_timeout_ = nullptr;
-  bool started_ = false;
-  bool must_cancel_ = false;
-  bool named_ = false;
-  int cancels_requested_ = 0;
-  std::uint64_t number_ = 0;
-  OwnerId owner_ = kDefaultOwner;
-  std::string pending_cancel_message_;
-  std::string name_;
+  std::uint64_t number_ : 40 = 0;
+  std::uint64_t cancels_requested_ : 24 = 0;
 };
+
+inline TaskStateBase* TaskRegistryEntry::task() noexcept { return static_cast<TaskStateBase*>(this); }
 
 template <class T>
 class TaskState final : public TaskStateBase {
  public:
-  explicit TaskState(Task<T> task) : TaskState(task.release()) {}
+  explicit TaskState(Task<T> task) noexcept : TaskStateBase(&kKind, task.release()) {}
 
   // Valid only when done() && !cancelled() && !failed(); see ResultSlot for
   // move-only results.
   ResultOf<T> take_result() { return value_.get([this] { return "task '" + name() + "'"; }); }
 
  private:
-  explicit TaskState(std::coroutine_handle<TaskPromise<T>> h) noexcept
-      : TaskStateBase(h, h.promise()), typed_root_(h) {}
-  void collect_result() override {
+  static std::coroutine_handle<TaskPromise<T>> typed(TaskStateBase* t) noexcept {
+    return std::coroutine_handle<TaskPromise<T>>::from_address(static_cast<TaskState*>(t)->root().address());
+  }
+  static void destroy(TaskStateBase* t) noexcept { delete static_cast<TaskState*>(t); }
+  static void collect_result(TaskStateBase* t) {
     if constexpr (std::is_void_v<T>) {
-      value_.emplace();
+      static_cast<TaskState*>(t)->value_.emplace();
     } else {
-      value_.emplace(std::move(*typed_root_.promise().value));
+      static_cast<TaskState*>(t)->value_.emplace(std::move(*typed(t).promise().value));
     }
   }
+  static PromiseBase& root_promise(TaskStateBase* t) noexcept { return typed(t).promise(); }
+  static constexpr TaskKind kKind{{"task", &TaskStateBase::cancel_trampoline}, &destroy, &collect_result,
+                                  &root_promise};
 
-  std::coroutine_handle<TaskPromise<T>> typed_root_;
-  ResultSlot<T> value_;
+  [[no_unique_address]] ResultSlot<T> value_;
 };
 
 // The task being stepped on this thread, or nullptr.

@@ -18,23 +18,32 @@ namespace detio::internal {
 
 class TimerHeap;
 
-struct TimerNode : ReadyNode {
-  static constexpr std::size_t kNotInHeap = std::numeric_limits<std::size_t>::max();
+// What the heap orders. Its owner must take it off the heap before it dies
+// (TimerNode does that itself; a task's own sleep timer goes through its loop).
+struct TimerEntry : ReadyNode {
+  static constexpr std::uint32_t kNotInHeap = std::numeric_limits<std::uint32_t>::max();
   // heap_index of a timer in the sorted run (linked through its ReadyNode
   // hook, which the ready queue uses only once it is due).
-  static constexpr std::size_t kInSortedRun = kNotInHeap - 1;
+  static constexpr std::uint32_t kInSortedRun = kNotInHeap - 1;
   using ReadyNode::ReadyNode;
-  TimerNode(const TimerNode&) = delete;
-  ~TimerNode();
+  TimerEntry(const TimerEntry&) = delete;
 
   // Armed: waiting in the heap or the sorted run.
   bool in_heap() const noexcept { return heap_index != kNotInHeap; }
-  // Removes the timer from the heap or, if already due, from the ready queue.
-  void cancel() noexcept;
 
   TimePoint when{};
   std::uint64_t seq = 0;
-  std::size_t heap_index = kNotInHeap;
+  std::uint32_t heap_index = kNotInHeap;
+};
+
+// A timer that knows its heap, so it can cancel itself, and does when destroyed.
+struct TimerNode : TimerEntry {
+  using TimerEntry::TimerEntry;
+  ~TimerNode();
+
+  // Removes the timer from the heap or, if already due, from the ready queue.
+  void cancel() noexcept;
+
   TimerHeap* heap = nullptr;
 };
 
@@ -46,30 +55,36 @@ class TimerHeap {
 
   bool empty() const noexcept { return heap_.empty() && sorted_run_.empty(); }
   // The first timer due, or nullptr.
-  TimerNode* top() const noexcept;
+  TimerEntry* top() const noexcept;
 
-  void push(TimerNode* t);
-  void erase(TimerNode* t) noexcept;
-  TimerNode* pop() noexcept;
+  void push(TimerEntry* t);
+  void push(TimerNode* t) {
+    t->heap = this;
+    push(static_cast<TimerEntry*>(t));
+  }
+  void erase(TimerEntry* t) noexcept;
+  TimerEntry* pop() noexcept;
 
  private:
   struct Entry {
     TimePoint when;
     std::uint64_t seq;
-    TimerNode* timer;
+    TimerEntry* timer;
   };
   static bool before(TimePoint a_when, std::uint64_t a_seq, TimePoint b_when, std::uint64_t b_seq) noexcept {
     return a_when != b_when ? a_when < b_when : a_seq < b_seq;
   }
   static bool before(const Entry& a, const Entry& b) noexcept { return before(a.when, a.seq, b.when, b.seq); }
-  static bool before(const TimerNode* a, const TimerNode* b) noexcept { return before(a->when, a->seq, b->when, b->seq); }
+  static bool before(const TimerEntry* a, const TimerEntry* b) noexcept {
+    return before(a->when, a->seq, b->when, b->seq);
+  }
   void place(const Entry& e, std::size_t i) noexcept {
     heap_[i] = e;
-    e.timer->heap_index = i;
+    e.timer->heap_index = static_cast<std::uint32_t>(i);
   }
   void sift_up(std::size_t i) noexcept;
   void sift_down(std::size_t i) noexcept;
-  TimerNode* run_back() const noexcept { return static_cast<TimerNode*>(sorted_run_.back()); }
+  TimerEntry* run_back() const noexcept { return static_cast<TimerEntry*>(sorted_run_.back()); }
 
   std::vector<Entry> heap_;
   ReadyList sorted_run_;
@@ -82,42 +97,35 @@ inline void TimerNode::cancel() noexcept {
   unlink();
 }
 
+// A TimerNode's heap pointer is only followed while it is armed.
 inline TimerHeap::~TimerHeap() {
-  for (Entry& e : heap_) {
-    e.timer->heap_index = TimerNode::kNotInHeap;
-    e.timer->heap = nullptr;
-  }
-  while (ReadyNode* n = sorted_run_.pop_front()) {
-    auto* t = static_cast<TimerNode*>(n);
-    t->heap_index = TimerNode::kNotInHeap;
-    t->heap = nullptr;
-  }
+  for (Entry& e : heap_) e.timer->heap_index = TimerEntry::kNotInHeap;
+  while (ReadyNode* n = sorted_run_.pop_front()) static_cast<TimerEntry*>(n)->heap_index = TimerEntry::kNotInHeap;
 }
 
-inline TimerNode* TimerHeap::top() const noexcept {
-  auto* run_first = static_cast<TimerNode*>(sorted_run_.front());
+inline TimerEntry* TimerHeap::top() const noexcept {
+  auto* run_first = static_cast<TimerEntry*>(sorted_run_.front());
   if (heap_.empty()) return run_first;
   const Entry& heap_first = heap_.front();
   if (run_first && before(run_first->when, run_first->seq, heap_first.when, heap_first.seq)) return run_first;
   return heap_first.timer;
 }
 
-inline void TimerHeap::push(TimerNode* t) {
-  t->heap = this;
+inline void TimerHeap::push(TimerEntry* t) {
   if (sorted_run_.empty() || !before(t, run_back())) {
-    t->heap_index = TimerNode::kInSortedRun;
+    t->heap_index = TimerEntry::kInSortedRun;
     sorted_run_.push_back(t);
     return;
   }
   heap_.push_back(Entry{t->when, t->seq, t});
-  t->heap_index = heap_.size() - 1;
+  t->heap_index = static_cast<std::uint32_t>(heap_.size() - 1);
   sift_up(heap_.size() - 1);
 }
 
-inline void TimerHeap::erase(TimerNode* t) noexcept {
+inline void TimerHeap::erase(TimerEntry* t) noexcept {
   const std::size_t i = t->heap_index;
-  t->heap_index = TimerNode::kNotInHeap;
-  if (i == TimerNode::kInSortedRun) {
+  t->heap_index = TimerEntry::kNotInHeap;
+  if (i == TimerEntry::kInSortedRun) {
     t->unlink();
     return;
   }
@@ -129,8 +137,8 @@ inline void TimerHeap::erase(TimerNode* t) noexcept {
   sift_up(last.timer->heap_index);
 }
 
-inline TimerNode* TimerHeap::pop() noexcept {
-  TimerNode* t = top();
+inline TimerEntry* TimerHeap::pop() noexcept {
+  TimerEntry* t = top();
   erase(t);
   return t;
 }

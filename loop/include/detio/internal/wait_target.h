@@ -1,33 +1,42 @@
 // What a suspended task is parked on (asyncio's Task._fut_waiter): a future
-// (FutureBase), or the small waiter of a frameless awaitable (sleep, a
-// primitive's queue) that wakes the task itself. The task forwards
-// cancel() to it: true means the wait was cancelled and the task will wake
-// with CancelledError; false (already settled) leaves the cancel pending.
+// (FutureBase), or the small waiter of a frameless awaitable (a primitive's
+// queue) that wakes the task itself. The task forwards cancel() to it: true
+// means the wait was cancelled and the task will wake with CancelledError;
+// false (already settled) leaves the cancel pending.
 #pragma once
 
 #include <string_view>
 
 namespace detio::internal {
 
+class WaitTarget;
+
+// What kind of target it is: one static description per kind, so a target
+// costs one pointer (a million parked tasks each hold one or more).
+struct WaitKind {
+  using CancelFn = bool (*)(WaitTarget*, std::string_view message);
+  // What the task waits on, for deadlock and hang reports.
+  const char* label;
+  CancelFn cancel;
+};
+
 class WaitTarget {
  public:
-  using CancelFn = bool (*)(WaitTarget*, std::string_view message);
+  using CancelFn = WaitKind::CancelFn;
 
   WaitTarget(const WaitTarget&) = delete;
   WaitTarget& operator=(const WaitTarget&) = delete;
 
-  bool cancel(std::string_view message) { return cancel_fn_(this, message); }
-  // What the task waits on, for deadlock and hang reports.
-  const char* label() const noexcept { return label_; }
-  CancelFn cancel_fn() const noexcept { return cancel_fn_; }
+  bool cancel(std::string_view message) { return kind_->cancel(this, message); }
+  const char* label() const noexcept { return kind_->label; }
+  const WaitKind& kind() const noexcept { return *kind_; }
 
  protected:
-  WaitTarget(const char* label, CancelFn cancel_fn) noexcept : label_(label), cancel_fn_(cancel_fn) {}
+  explicit WaitTarget(const WaitKind* kind) noexcept : kind_(kind) {}
   ~WaitTarget() = default;
 
  private:
-  const char* label_;
-  CancelFn cancel_fn_;
+  const WaitKind* kind_;
 };
 
 }  // namespace detio::internal

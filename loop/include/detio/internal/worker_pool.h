@@ -48,7 +48,8 @@ class WorkerJob : public ReadyNode {
 // back on the loop; if the frame goes first (cancelled), the job is orphaned
 // and deletes itself when it comes back.
 struct JobWaiter : Waiter {
-  explicit JobWaiter(WorkerJob* j) noexcept : Waiter("to_thread"), job(j) { job->waiter = this; }
+  static constexpr WaitKind kKind = plain_wait("to_thread");
+  explicit JobWaiter(WorkerJob* j) noexcept : Waiter(&kKind), job(j) { job->waiter = this; }
   JobWaiter(const JobWaiter&) = delete;
   ~JobWaiter() {
     if (!job) return;

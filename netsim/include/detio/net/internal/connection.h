@@ -15,9 +15,11 @@
 namespace detio::net::internal {
 
 class ConnectWait : public detio::internal::Waiter {
+  static constexpr detio::internal::WaitKind kKind = detio::internal::plain_wait("connect");
+
  public:
   explicit ConnectWait(std::shared_ptr<SimEndpoint> endpoint) noexcept
-      : Waiter("connect"), endpoint_(std::move(endpoint)) {}
+      : Waiter(&kKind), endpoint_(std::move(endpoint)) {}
   ConnectWait(const ConnectWait&) = delete;
   ~ConnectWait() {
     if (endpoint_) endpoint_->abandon_connect();
