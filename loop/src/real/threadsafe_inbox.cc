@@ -28,6 +28,7 @@ bool ThreadsafeInbox::post(ReadyNode* node) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (closed_) return false;
     items_.push_back(node);
+    pending_.store(true, std::memory_order_release);
     must_signal = !std::exchange(wake_pending_, true);
   }
   if (must_signal) signal();
@@ -62,6 +63,7 @@ void ThreadsafeInbox::drain_into(LoopCore& loop) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     taken.splice_back(items_);
+    pending_.store(false, std::memory_order_relaxed);
     wake_pending_ = false;
   }
   loop.call_soon_all(taken);
@@ -73,13 +75,9 @@ void ThreadsafeInbox::close() {
     std::lock_guard<std::mutex> lock(mutex_);
     closed_ = true;
     taken.splice_back(items_);
+    pending_.store(false, std::memory_order_relaxed);
   }
   while (ReadyNode* n = taken.pop_front()) n->discard();
-}
-
-bool ThreadsafeInbox::has_pending() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return !items_.empty();
 }
 
 }  // namespace detio::internal

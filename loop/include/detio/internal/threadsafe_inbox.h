@@ -37,8 +37,9 @@ class ThreadsafeInbox {
   void drain_into(LoopCore& loop);
   // Loop thread: nothing is accepted any more; discards what is queued.
   void close();
-  // Loop thread: true if anything waits to be drained.
-  bool has_pending() const;
+  // Loop thread: true if anything waits to be drained. Lock-free: the
+  // loop asks on every iteration it might skip epoll_wait.
+  bool has_pending() const noexcept { return pending_.load(std::memory_order_acquire); }
 
   // LoopHandles alive anywhere: while there are some, another thread may
   // still post, so the loop must keep waiting rather than give up.
@@ -57,6 +58,8 @@ class ThreadsafeInbox {
   bool wake_pending_ = false;
   int event_fd_ = -1;
   std::atomic<long> handles_{0};
+  // items_ is not empty (written under mutex_, read without it).
+  std::atomic<bool> pending_{false};
 };
 
 }  // namespace detio::internal
