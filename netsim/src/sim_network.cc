@@ -309,8 +309,8 @@ void SimNetwork::send(SimEndpoint& from, Packet packet, std::string detail) {
   switch (packet.kind) {
     case Packet::Kind::kData: record(EventKind::kSend, src, dst, conn, packet.data.size()); break;
     case Packet::Kind::kFin: record(EventKind::kFin, src, dst, conn); break;
-    case Packet::Kind::kRst: record(EventKind::kReset, src, dst, conn, 0, std::move(detail)); break;
-    case Packet::Kind::kSyn: record(EventKind::kConnect, src, dst, conn, 0, std::move(detail)); break;
+    case Packet::Kind::kRst: record(EventKind::kReset, src, dst, conn, 0, detail); break;
+    case Packet::Kind::kSyn: record(EventKind::kConnect, src, dst, conn, 0, detail); break;
     case Packet::Kind::kSynAck:
     case Packet::Kind::kAck: break;
   }
@@ -513,23 +513,15 @@ void SimNetwork::set_link(HostId a, HostId b, const LinkParams& params) {
 // --- trace and stats -----------------------------------------------------------
 
 void SimNetwork::record(EventKind kind, HostId node, std::optional<HostId> peer, std::uint64_t conn,
-                        std::uint64_t bytes, std::string detail) {
+                        std::uint64_t bytes, std::string_view detail) {
   const Host& host = hosts_.at(node);
-  record_event(kind, host.name, peer ? hosts_.at(*peer).name : std::string(), conn, bytes, std::move(detail),
-               host.node);
+  record_event(kind, host.name, peer ? std::string_view(hosts_.at(*peer).name) : std::string_view(), conn, bytes,
+               detail, host.node);
 }
 
-void SimNetwork::record_event(EventKind kind, std::string node, std::string peer, std::uint64_t conn,
-                              std::uint64_t bytes, std::string detail, NodeId incarnation) {
-  Event e;
-  e.time = loop_.now();
-  e.kind = kind;
-  e.node = std::move(node);
-  e.peer = std::move(peer);
-  e.conn = conn;
-  e.bytes = bytes;
-  e.detail = std::move(detail);
-  trace_.record(std::move(e), incarnation);
+void SimNetwork::record_event(EventKind kind, std::string_view node, std::string_view peer, std::uint64_t conn,
+                              std::uint64_t bytes, std::string_view detail, NodeId incarnation) {
+  trace_.record(EventRef{loop_.now(), kind, node, peer, conn, bytes, detail}, incarnation);
 }
 
 Stats SimNetwork::stats() const {

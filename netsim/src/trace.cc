@@ -91,37 +91,21 @@ std::string format(const Event& e) {
   return line;
 }
 
-namespace {
-
-constexpr std::uint64_t kFnvPrime = 0x100000001b3ULL;
-
-void mix_byte(std::uint64_t& h, unsigned char c) noexcept {
-  h ^= c;
-  h *= kFnvPrime;
-}
-
-void mix_u64(std::uint64_t& h, std::uint64_t v) noexcept {
-  for (int i = 0; i < 8; ++i) mix_byte(h, static_cast<unsigned char>(v >> (8 * i)));
-}
-
-void mix_string(std::uint64_t& h, std::string_view s) noexcept {
-  for (unsigned char c : s) mix_byte(h, c);
-  mix_byte(h, 0);
-}
-
-}  // namespace
-
-void Trace::record(Event event) {
+void Trace::record(const EventRef& e) {
   // No formatting on the hot path: hash the fields, format on demand.
-  mix_u64(hash_, static_cast<std::uint64_t>(event.time.time_since_epoch().count()));
-  mix_byte(hash_, static_cast<unsigned char>(event.kind));
-  mix_u64(hash_, event.conn);
-  mix_u64(hash_, event.bytes);
-  mix_string(hash_, event.node);
-  mix_string(hash_, event.peer);
-  mix_string(hash_, event.detail);
+  using detio::internal::trace_mix;
+  trace_mix(hash_, static_cast<std::uint64_t>(e.time.time_since_epoch().count()));
+  trace_mix(hash_, static_cast<std::uint64_t>(e.kind));
+  trace_mix(hash_, e.conn);
+  trace_mix(hash_, e.bytes);
+  trace_mix(hash_, e.node);
+  trace_mix(hash_, e.peer);
+  trace_mix(hash_, e.detail);
   ++count_;
-  if (keep_) events_.push_back(std::move(event));
+  if (keep_) {
+    events_.push_back(Event{e.time, e.kind, std::string(e.node), std::string(e.peer), e.conn, e.bytes,
+                            std::string(e.detail)});
+  }
 }
 
 std::vector<std::string> Trace::lines() const {

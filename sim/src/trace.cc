@@ -10,28 +10,6 @@
 namespace detio::sim {
 namespace {
 
-// Word-at-a-time mixing: cheap enough to run on every step of every run.
-void mix(std::uint64_t& h, std::uint64_t value) noexcept {
-  h ^= value + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 32;
-}
-
-void mix(std::uint64_t& h, std::string_view bytes) noexcept {
-  mix(h, bytes.size());
-  std::uint64_t word = 0;
-  int filled = 0;
-  for (unsigned char c : bytes) {
-    word = (word << 8) | c;
-    if (++filled == 8) {
-      mix(h, word);
-      word = 0;
-      filled = 0;
-    }
-  }
-  if (filled) mix(h, word);
-}
-
 // The task whose track an event goes on; a timer event carries its due time
 // in `task` (for the hash), not a task number.
 std::uint64_t track_task(const TraceEvent& e) noexcept { return e.kind == TraceKind::kTimer ? 0 : e.task; }
@@ -130,13 +108,13 @@ std::string_view to_string(TraceKind kind) noexcept {
 }
 
 void Trace::record(TimePoint time, TraceKind kind, std::uint32_t node, std::uint64_t task, std::string_view detail) {
-  mix(hash_, static_cast<std::uint64_t>(time.time_since_epoch().count()));
-  mix(hash_, (static_cast<std::uint64_t>(kind) << 32) | node);
-  mix(hash_, task);
+  detio::internal::trace_mix(hash_, static_cast<std::uint64_t>(time.time_since_epoch().count()));
+  detio::internal::trace_mix(hash_, (static_cast<std::uint64_t>(kind) << 32) | node);
+  detio::internal::trace_mix(hash_, task);
   // A timer's detail is only formatted when events are kept, and its due
   // time is already hashed (as `task`): hashing it would make a traced run's
   // hash differ from the same run untraced.
-  if (!detail.empty() && kind != TraceKind::kTimer) mix(hash_, detail);
+  if (!detail.empty() && kind != TraceKind::kTimer) detio::internal::trace_mix(hash_, detail);
   ++count_;
   if (keep_events_ && (keep_steps_ || kind != TraceKind::kStep)) {
     events_.push_back(TraceEvent{time, kind, node, task, std::string(detail)});
@@ -144,7 +122,7 @@ void Trace::record(TimePoint time, TraceKind kind, std::uint32_t node, std::uint
 }
 
 void Trace::clear() {
-  hash_ = 0xcbf29ce484222325ULL;
+  hash_ = detio::internal::kTraceHashSeed;
   count_ = 0;
   events_.clear();
   node_names_.clear();

@@ -20,7 +20,7 @@ class NetworkTraceSink final : public net::internal::TraceSink {
   NetworkTraceSink(Trace& run_trace, bool keep_network_events)
       : run_trace_(run_trace), network_(keep_network_events || run_trace.keeps_events()) {}
 
-  void record(net::Event event, net::internal::NodeId node) override;
+  void record(const net::EventRef& event, net::internal::NodeId node) override;
   // The network's trace so far (its events if kept).
   const net::Trace& network() const noexcept { return network_; }
   // The run ends at `end`: the network's hash joins the run's trace; the

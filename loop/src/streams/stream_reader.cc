@@ -14,11 +14,33 @@ Task<std::string> read_some(State s, std::int64_t n) {
   if (n < 0) {
     // Unlike asyncio, nothing is taken until EOF, so a cancelled read(-1)
     // leaves every byte for the next read.
-    while (!s->eof) co_await StreamState::wait_for_data(s, "read");
+    while (!s->eof) co_await s->wait_for_data("read");
     co_return s->take(s->buffer.size());
   }
-  if (s->buffer.empty() && !s->eof) co_await StreamState::wait_for_data(s, "read");
+  if (s->buffer.empty() && !s->eof) co_await s->wait_for_data("read");
   co_return s->take(static_cast<std::size_t>(n));
+}
+
+// What one look at the buffer for a separator found (readuntil's checks,
+// in its order), without throwing: readline turns the same outcomes into
+// its own results, so a line reader's normal end of stream costs no
+// exception.
+enum class Scan { kFound, kNeedMore, kEof, kFoundPastLimit, kNotFoundPastLimit };
+
+constexpr const char* kFoundPastLimit = "Separator is found, but chunk is longer than limit";  // asyncio's words
+constexpr const char* kNotFoundPastLimit = "Separator is not found, and chunk exceed the limit";
+
+// Searches from `offset` (moved on past what cannot hold the separator);
+// sets `found` to the separator's index when there is one.
+Scan scan(const StreamState& s, std::string_view separator, std::size_t& offset, std::size_t& found) {
+  const std::size_t buflen = s.buffer.size();
+  if (buflen >= offset + separator.size()) {
+    found = s.buffer.view().find(separator, offset);
+    if (found != std::string_view::npos) return found > s.limit ? Scan::kFoundPastLimit : Scan::kFound;
+    offset = buflen + 1 - separator.size();
+    if (offset > s.limit) return Scan::kNotFoundPastLimit;
+  }
+  return s.eof ? Scan::kEof : Scan::kNeedMore;
 }
 
 Task<std::string> read_until(State s, std::string separator) {
@@ -26,38 +48,40 @@ Task<std::string> read_until(State s, std::string separator) {
   if (seplen == 0) throw ValueError("Separator should be at least one-byte string");  // asyncio's words
   s->throw_if_failed();
   std::size_t offset = 0;
-  std::size_t found;
+  std::size_t found = 0;
   while (true) {
-    const std::size_t buflen = s->buffer.size();
-    if (buflen >= offset + seplen) {
-      found = s->buffer.view().find(separator, offset);
-      if (found != std::string_view::npos) break;
-      offset = buflen + 1 - seplen;
-      if (offset > s->limit) throw LimitOverrunError("Separator is not found, and chunk exceed the limit", offset);
+    switch (scan(*s, separator, offset, found)) {
+      case Scan::kFound: co_return s->take(found + seplen);
+      case Scan::kFoundPastLimit: throw LimitOverrunError(kFoundPastLimit, found);
+      case Scan::kNotFoundPastLimit: throw LimitOverrunError(kNotFoundPastLimit, offset);
+      case Scan::kEof: throw IncompleteReadError(s->take(s->buffer.size()), std::nullopt);
+      case Scan::kNeedMore: co_await s->wait_for_data("readuntil"); break;
     }
-    if (s->eof) throw IncompleteReadError(s->take(s->buffer.size()), std::nullopt);
-    co_await StreamState::wait_for_data(s, "readuntil");
   }
-  if (found > s->limit) throw LimitOverrunError("Separator is found, but chunk is longer than limit", found);
-  co_return s->take(found + seplen);
 }
 
+// asyncio's readline: readuntil("\n"), with a partial last line returned
+// as it is and an over-long line dropped (up to its separator, if seen)
+// before ValueError.
 Task<std::string> read_line(State s) {
-  std::optional<LimitOverrunError> overrun;
-  try {
-    co_return co_await read_until(s, "\n");
-  } catch (const IncompleteReadError& e) {
-    co_return e.partial;
-  } catch (const LimitOverrunError& e) {
-    overrun = e;
+  s->throw_if_failed();
+  std::size_t offset = 0;
+  std::size_t found = 0;
+  while (true) {
+    switch (scan(*s, "\n", offset, found)) {
+      case Scan::kFound: co_return s->take(found + 1);
+      case Scan::kEof: co_return s->take(s->buffer.size());
+      case Scan::kFoundPastLimit: s->take(found + 1); throw ValueError(kFoundPastLimit);
+      case Scan::kNotFoundPastLimit:
+        if (s->buffer.view().substr(offset).starts_with('\n')) {
+          s->take(offset + 1);
+        } else {
+          s->take(s->buffer.size());
+        }
+        throw ValueError(kNotFoundPastLimit);
+      case Scan::kNeedMore: co_await s->wait_for_data("readuntil"); break;
+    }
   }
-  // asyncio drops the over-long line (up to its separator, if seen).
-  if (s->buffer.view().substr(overrun->consumed).starts_with('\n')) {
-    s->take(overrun->consumed + 1);
-  } else {
-    s->take(s->buffer.size());
-  }
-  throw ValueError(overrun->what());
 }
 
 Task<std::string> read_exactly(State s, std::int64_t size) {
@@ -67,7 +91,7 @@ Task<std::string> read_exactly(State s, std::int64_t size) {
   if (n == 0) co_return std::string();
   while (s->buffer.size() < n) {
     if (s->eof) throw IncompleteReadError(s->take(s->buffer.size()), n);
-    co_await StreamState::wait_for_data(s, "readexactly");
+    co_await s->wait_for_data("readexactly");
   }
   co_return s->take(n);
 }

@@ -99,25 +99,18 @@ std::string StreamState::take(std::size_t n) {
   return out;
 }
 
-Task<void> StreamState::wait_for_data(std::shared_ptr<StreamState> self, const char* caller) {
-  if (self->read_waiter_) {
-    throw RuntimeError(std::string("StreamReader.") + caller +
+bool StreamState::DataWait::await_ready() {
+  if (state_.read_waiter_) {
+    throw RuntimeError(std::string("StreamReader.") + caller_ +
                        "() called while another task is already waiting for incoming data");
   }
   // Waiting while paused would never end (readexactly(n) with n > limit).
-  if (self->reading_paused_) {
-    self->reading_paused_ = false;
-    self->transport_->resume_reading();
+  if (state_.reading_paused_) {
+    state_.reading_paused_ = false;
+    state_.transport_->resume_reading();
   }
-  static constexpr WaitKind kWaitKind = plain_wait("StreamReader.read");
-  Waiter waiter(&kWaitKind);
-  self->read_waiter_ = &waiter;
-  try {
-    co_await FutureAwaiter(waiter);
-  } catch (...) {
-    if (self->read_waiter_ == &waiter) self->read_waiter_ = nullptr;
-    throw;
-  }
+  state_.read_waiter_ = &waiter_;
+  return awaiter_.await_ready();
 }
 
 Task<void> StreamState::drain(std::shared_ptr<StreamState> self) {

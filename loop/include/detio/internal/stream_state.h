@@ -3,11 +3,13 @@
 // FlowControlMixin, as the Protocol a backend's Transport talks to.
 #pragma once
 
+#include <coroutine>
 #include <memory>
 #include <string>
 
 #include "detio/future.h"
 #include "detio/internal/byte_buffer.h"
+#include "detio/internal/future_awaiter.h"
 #include "detio/internal/future_base.h"
 #include "detio/transport.h"
 
@@ -42,8 +44,11 @@ class StreamState final : public Protocol {
   void throw_if_failed() const {
     if (exception_) std::rethrow_exception(exception_);
   }
-  // Suspends until data, EOF or an error arrives; one reader at a time.
-  static Task<void> wait_for_data(std::shared_ptr<StreamState> self, const char* caller);
+  class DataWait;
+  // `co_await state.wait_for_data("read")` suspends until data, EOF or an
+  // error arrives; one reader at a time (RuntimeError naming `caller`
+  // otherwise). No coroutine frame: the waiter lives in the awaitable.
+  DataWait wait_for_data(const char* caller) noexcept;
   void maybe_resume_transport();
   std::string take(std::size_t n);
 
@@ -66,7 +71,7 @@ class StreamState final : public Protocol {
 
   std::shared_ptr<Transport> transport_;
   std::exception_ptr exception_;
-  Waiter* read_waiter_ = nullptr;
+  Waiter* read_waiter_ = nullptr;  // a DataWait's, while one is awaited
   bool reading_paused_ = false;
   bool writing_paused_ = false;
   bool connection_lost_ = false;
@@ -74,5 +79,33 @@ class StreamState final : public Protocol {
   WaiterList drain_waiters_;
   Future<void> closed_;
 };
+
+class StreamState::DataWait {
+ public:
+  DataWait(StreamState& state, const char* caller) noexcept : state_(state), caller_(caller), awaiter_(waiter_) {}
+  DataWait(const DataWait&) = delete;
+  // A frame destroyed while suspended here must not leave itself listed.
+  ~DataWait() { unlist(); }
+
+  bool await_ready();
+  void await_suspend(std::coroutine_handle<> caller) { awaiter_.await_suspend(caller); }
+  void await_resume() {
+    unlist();
+    awaiter_.await_resume();
+  }
+
+ private:
+  static constexpr WaitKind kWaitKind = plain_wait("StreamReader.read");
+  void unlist() noexcept {
+    if (state_.read_waiter_ == &waiter_) state_.read_waiter_ = nullptr;
+  }
+
+  StreamState& state_;
+  const char* caller_;
+  Waiter waiter_{&kWaitKind};
+  FutureAwaiter awaiter_;
+};
+
+inline StreamState::DataWait StreamState::wait_for_data(const char* caller) noexcept { return DataWait(*this, caller); }
 
 }  // namespace detio::internal

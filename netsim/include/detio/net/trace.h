@@ -1,11 +1,12 @@
 // The network trace of a simulation run: one structured event per network
 // happening (connect, accept, send, delivery, FIN, reset, refused,
 // partition, heal, clog, kill, restart, ...) with its virtual time, and a
-// text form, one line per event. The 64-bit hash (FNV-1a over each event's
-// fields: time, kind, connection, bytes, node, peer, detail) is the run's
-// network fingerprint: same seed, same binary, same hash. It is kept even
-// when the events are not: a run keeps them only when sim::Options::trace
-// keeps events or NetworkOptions::keep_trace is set.
+// text form, one line per event. The 64-bit hash (detio::internal::
+// trace_mix over each event's fields: time, kind, connection, bytes, node,
+// peer, detail) is the run's network fingerprint: same seed, same binary,
+// same hash. It is kept even when the events are not: a run keeps them
+// only when sim::Options::trace keeps events or NetworkOptions::keep_trace
+// is set.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "detio/internal/trace_hash.h"
 #include "detio/time.h"
 
 namespace detio::net {
@@ -55,6 +57,18 @@ struct Event {
   std::string detail;
 };
 
+// An event as the network reports it, borrowing its strings: hashing one
+// copies nothing, and only a trace that keeps events makes an Event of it.
+struct EventRef {
+  TimePoint time{};
+  EventKind kind{};
+  std::string_view node;
+  std::string_view peer;
+  std::uint64_t conn = 0;
+  std::uint64_t bytes = 0;
+  std::string_view detail;
+};
+
 // "     1.000250000 deliver   main -> db1 c3 512B"
 std::string format(const Event& event);
 // Seconds with nanosecond digits: "     1.000250000".
@@ -66,7 +80,7 @@ class Trace {
  public:
   explicit Trace(bool keep_events = true) noexcept : keep_(keep_events) {}
 
-  void record(Event event);
+  void record(const EventRef& event);
 
   // Empty if the run was told not to keep events (the hash still counts).
   const std::vector<Event>& events() const noexcept { return events_; }
@@ -78,7 +92,7 @@ class Trace {
  private:
   bool keep_;
   std::vector<Event> events_;
-  std::uint64_t hash_ = 0xcbf29ce484222325ULL;
+  std::uint64_t hash_ = detio::internal::kTraceHashSeed;
   std::uint64_t count_ = 0;
 };
 

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "detio/internal/trace_hash.h"
 #include "detio/time.h"
 
 namespace detio::sim {
@@ -81,7 +82,7 @@ class Trace {
 
   bool keep_events_;
   bool keep_steps_;
-  std::uint64_t hash_ = 0xcbf29ce484222325ULL;
+  std::uint64_t hash_ = detio::internal::kTraceHashSeed;
   std::size_t count_ = 0;
   std::vector<TraceEvent> events_;
   std::map<std::uint32_t, std::string> node_names_;

@@ -88,7 +88,7 @@ class SimNetwork final : public Network, public NodeEvents {
   detio::internal::LoopCore& loop() const noexcept { return loop_; }
   const NetworkOptions& options() const noexcept { return options_; }
   void record(EventKind kind, HostId node, std::optional<HostId> peer, std::uint64_t conn = 0,
-              std::uint64_t bytes = 0, std::string detail = "");
+              std::uint64_t bytes = 0, std::string_view detail = {});
   // Times `packet` on the link from `from` to its peer, applies random
   // faults, traces it, and queues it on `from`.
   void send(SimEndpoint& from, Packet packet, std::string detail = "");
@@ -140,8 +140,8 @@ class SimNetwork final : public Network, public NodeEvents {
   SimListener* listener_for(const Host& host, const Connection& conn) const;
   FaultDraw random_faults(SimEndpoint& from, HostId src, HostId dst, TimePoint& arrival);
   void resume_stalled();
-  void record_event(EventKind kind, std::string node, std::string peer, std::uint64_t conn, std::uint64_t bytes,
-                    std::string detail, NodeId incarnation);
+  void record_event(EventKind kind, std::string_view node, std::string_view peer, std::uint64_t conn,
+                    std::uint64_t bytes, std::string_view detail, NodeId incarnation);
   std::optional<HostId> resolve(std::string_view name, HostId from, bool& loopback) const;
   bool binds_to(std::string_view name, HostId host) const;
   std::uint16_t ephemeral_port(HostId host);

@@ -13,7 +13,7 @@ class TraceSink {
  public:
   // `node` is the incarnation running on the event's host (kNoNode if
   // none was ever started there).
-  virtual void record(Event event, NodeId node) = 0;
+  virtual void record(const EventRef& event, NodeId node) = 0;
 
  protected:
   ~TraceSink() = default;
