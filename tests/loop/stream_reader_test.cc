@@ -151,6 +151,41 @@ TEST(StreamReader, ReadlineOverLimitDropsTheLineAndRaisesValueError) {
   });
 }
 
+// asyncio's messages, and what is dropped: the line up to its separator
+// when one was seen, else everything buffered.
+TEST(StreamReader, ReadlineOverLimitSaysWhyInAsynciosWords) {
+  run_sim([]() -> Task<void> {
+    StreamReader reader(4);
+    reader.feed_data("toolongline\nnext\n");
+    try {
+      co_await reader.readline();
+      ADD_FAILURE() << "readline returned";
+    } catch (const detio::ValueError& e) {
+      EXPECT_STREQ(e.what(), "Separator is found, but chunk is longer than limit");
+    }
+    EXPECT_EQ(co_await reader.readline(), "next\n");
+    reader.feed_data("abcdefgh");
+    try {
+      co_await reader.readline();
+      ADD_FAILURE() << "readline returned";
+    } catch (const detio::ValueError& e) {
+      EXPECT_STREQ(e.what(), "Separator is not found, and chunk exceed the limit");
+    }
+    reader.feed_data("xy\n");
+    EXPECT_EQ(co_await reader.readline(), "xy\n");
+  });
+}
+
+// A read whose task is freed while it waits (the run ended in a deadlock)
+// leaves nothing of itself in the reader, which later runs can still use.
+TEST(StreamReader, AReadFreedWhileWaitingLeavesTheReaderUsable) {
+  StreamReader reader;
+  EXPECT_THROW(detio::sim::run([](StreamReader r) -> Task<std::string> { co_return co_await r.readline(); }(reader)),
+               detio::sim::DeadlockError);
+  reader.feed_data("after\n");
+  run_sim([&]() -> Task<void> { EXPECT_EQ(co_await reader.readline(), "after\n"); });
+}
+
 TEST(StreamReader, BadArguments) {
   EXPECT_THROW(StreamReader(0), detio::ValueError);
   run_sim([]() -> Task<void> {

@@ -2,11 +2,13 @@
 // Server.close_clients/abort_clients) and the writer's transport and extra
 // info, written once and run on the simulated network and on real sockets
 // over 127.0.0.1 and ::1.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 
 #include <chrono>
 #include <detio/detio.h>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -188,6 +190,37 @@ TEST_P(ServerShutdownTest, GetExtraInfoWithDefaultsAndTheSocket) {
     server.close();
     co_await server.wait_closed();
   });
+}
+
+// As asyncio's StreamReaderProtocol: a handler task that is cancelled, or
+// that raises (reported on stderr), has its connection closed, and counts
+// as finished for wait_closed().
+TEST_P(ServerShutdownTest, AHandlerThatIsCancelledOrRaisesHasItsConnectionClosed) {
+  testing::internal::CaptureStderr();
+  run([&]() -> Task<void> {
+    std::vector<detio::TaskHandleBase> handlers;
+    auto handler = [&handlers](StreamReader r, StreamWriter) -> Task<void> {
+      handlers.push_back(detio::current_task());
+      if (co_await r.readline() == "raise\n") throw std::runtime_error("the handler gave up");
+      co_await r.read();  // until cancelled
+    };
+    detio::Server server = co_await detio::start_server(handler, host(), 0);
+    auto cancelled = co_await detio::open_connection(host(), server.port());
+    auto raising = co_await detio::open_connection(host(), server.port());
+    cancelled.writer.write("wait\n");
+    raising.writer.write("raise\n");
+    while (handlers.size() < 2) co_await detio::sleep(1ms);
+    EXPECT_EQ(co_await read_to_end(raising.reader), "eof");
+    handlers[0].cancel();
+    EXPECT_EQ(co_await read_to_end(cancelled.reader), "eof");
+    EXPECT_TRUE(handlers[0].cancelled());
+    server.close();
+    co_await detio::wait_for(server.wait_closed(), 1s);
+    cancelled.writer.close();
+    raising.writer.close();
+  });
+  EXPECT_THAT(testing::internal::GetCapturedStderr(),
+              testing::HasSubstr("detio: unhandled exception in client_connected callback: the handler gave up"));
 }
 
 DETIO_INSTANTIATE_STREAM_BACKENDS(ServerShutdownTest);

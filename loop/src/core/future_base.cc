@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "detio/errors.h"
+#include "detio/internal/cancelled_errors.h"
 #include "detio/internal/loop_core.h"
 
 namespace detio::internal {
@@ -32,7 +33,7 @@ void FutureBase::schedule_callbacks() noexcept {
 }
 
 void FutureBase::rethrow_if_failed() const {
-  if (state_ == State::kCancelled) throw CancelledError(cancel_message());
+  if (state_ == State::kCancelled) throw_cancelled(cancel_message());
   exception_retrieved_ = true;
   if (exception_) std::rethrow_exception(exception_);
 }

@@ -1,6 +1,7 @@
 #include "detio/internal/gather_state.h"
 
 #include "detio/errors.h"
+#include "detio/internal/cancelled_errors.h"
 
 namespace detio::internal {
 
@@ -46,7 +47,7 @@ void GatherState::on_child_done(FutureBase& child) {
   if (done()) return;
   if (!return_exceptions_) {
     if (child.cancelled()) {
-      set_done(std::make_exception_ptr(CancelledError(child.cancel_message())));
+      set_done(make_cancelled(child.cancel_message()));
       return;
     }
     if (child.failed()) {
@@ -59,7 +60,7 @@ void GatherState::on_child_done(FutureBase& child) {
       // asyncio takes the message from the last child in argument order
       // (the loop variable left over in _GatheringFuture's done callback):
       // the cancel's message, or none if that child swallowed the cancel.
-      set_done(std::make_exception_ptr(CancelledError(children_[count_ - 1].child->cancel_message())));
+      set_done(make_cancelled(children_[count_ - 1].child->cancel_message()));
     } else {
       set_done();
     }

@@ -1,5 +1,6 @@
 #include "detio/internal/task_state.h"
 
+#include "detio/internal/cancelled_errors.h"
 #include "detio/internal/report_callback_error.h"
 
 #include <memory>
@@ -127,7 +128,7 @@ void TaskStateBase::resume_from_wait() {
     // The first cancel's CancelledError wins over later ones.
     set(kWaitCancelled, false);
     set(kMustCancel, false);
-    throw CancelledError(notes_text(&FutureNotes::wait_cancel_message));
+    throw_cancelled(notes_text(&FutureNotes::wait_cancel_message));
   }
   throw_if_cancel_pending();
 }
@@ -141,7 +142,7 @@ void TaskStateBase::yield(std::coroutine_handle<> resume_at) {
 void TaskStateBase::throw_if_cancel_pending() {
   if (!has(kMustCancel)) return;
   set(kMustCancel, false);
-  throw CancelledError(notes_text(&FutureNotes::pending_cancel_message));
+  throw_cancelled(notes_text(&FutureNotes::pending_cancel_message));
 }
 
 void TaskStateBase::step() {
@@ -178,13 +179,7 @@ void TaskStateBase::complete() {
   bool cancelled = false;
   std::string message;
   if (error) {
-    try {
-      std::rethrow_exception(error);
-    } catch (const CancelledError& e) {
-      cancelled = true;
-      message = e.message();
-    } catch (...) {
-    }
+    cancelled = holds_cancelled_error(error, &message);
   } else if (has(kMustCancel)) {
     // Cancelled right before the coroutine returned.
     set(kMustCancel, false);
@@ -302,7 +297,7 @@ namespace detio {
 std::exception_ptr TaskHandleBase::exception() const {
   internal::TaskStateBase& s = state();
   if (!s.done()) throw InvalidStateError("Exception is not set: task " + s.name() + " is still pending");
-  if (s.cancelled()) throw CancelledError(s.cancel_message());
+  if (s.cancelled()) internal::throw_cancelled(s.cancel_message());
   return s.exception();
 }
 

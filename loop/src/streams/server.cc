@@ -1,9 +1,10 @@
 #include "detio/internal/server_state.h"
 
-#include <cstdio>
+#include <optional>
 
 #include "detio/internal/argument_checks.h"
 #include "detio/internal/future_awaiter.h"
+#include "detio/internal/report_callback_error.h"
 #include "detio/sleep.h"
 #include "detio/streams.h"
 
@@ -28,29 +29,37 @@ void ServerState::accept(std::shared_ptr<Transport> transport) {
   ++active_handlers_;
   const std::uint64_t client = next_client_++;
   clients_.emplace(client, transport);
+  auto stream = std::make_shared<StreamState>(limit_);
+  stream->attach(std::move(transport));
   // Handlers belong to the server's owner, whoever delivered the connection.
   OwnerScope scope(running_loop(), owner_);
-  create_task(handle_client(shared_from_this(), client, std::move(transport)));
+  // The callback's coroutine is the handler task itself (no wrapper that
+  // would catch and rethrow its CancelledError); a done callback does the
+  // rest, as in asyncio.
+  std::optional<TaskHandle<void>> handler;
+  try {
+    handler = create_task(callback_(StreamReader(stream), StreamWriter(stream)));
+  } catch (...) {
+    report_exception("unhandled exception in client_connected callback", std::current_exception());
+    stream->transport()->close();
+    handler_finished(client);
+    return;
+  }
+  handler->add_done_callback([self = shared_from_this(), client, stream](const TaskHandle<void>& done) {
+    self->handler_done(client, done, *stream);
+  });
 }
 
-Task<void> ServerState::handle_client(std::shared_ptr<ServerState> self, std::uint64_t client,
-                                      std::shared_ptr<Transport> transport) {
-  auto stream = std::make_shared<StreamState>(self->limit_);
-  stream->attach(std::move(transport));
-  try {
-    co_await self->callback_(StreamReader(stream), StreamWriter(stream));
-  } catch (const CancelledError&) {
-    self->handler_finished(client);
-    throw;
-  } catch (const std::exception& e) {
-    // asyncio logs the error and closes the connection.
-    std::fprintf(stderr, "detio: unhandled exception in client_connected callback: %s\n", e.what());
-    stream->transport()->close();
-  } catch (...) {
-    std::fprintf(stderr, "detio: unhandled exception in client_connected callback\n");
-    stream->transport()->close();
+void ServerState::handler_done(std::uint64_t client, const TaskHandle<void>& handler, StreamState& stream) {
+  handler_finished(client);
+  if (handler.cancelled()) {
+    stream.transport()->close();
+    return;
   }
-  self->handler_finished(client);
+  if (std::exception_ptr error = handler.exception()) {
+    report_exception("unhandled exception in client_connected callback", error);
+    stream.transport()->close();
+  }
 }
 
 void ServerState::handler_finished(std::uint64_t client) {

@@ -4,20 +4,10 @@
 
 #include <coroutine>
 
+#include "detio/internal/cancelled_errors.h"
 #include "detio/internal/task_state.h"
 
 namespace detio::internal {
-
-inline bool holds_cancelled_error(const std::exception_ptr& error) {
-  if (!error) return false;
-  try {
-    std::rethrow_exception(error);
-  } catch (const CancelledError&) {
-    return true;
-  } catch (...) {
-    return false;
-  }
-}
 
 class FutureAwaiter {
  public:

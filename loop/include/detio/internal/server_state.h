@@ -13,6 +13,8 @@
 
 namespace detio::internal {
 
+class StreamState;
+
 class ServerState final : public Acceptor, public std::enable_shared_from_this<ServerState> {
  public:
   ServerState(ClientConnected callback, std::size_t limit);
@@ -37,8 +39,9 @@ class ServerState final : public Acceptor, public std::enable_shared_from_this<S
   static Task<void> serve_forever(std::shared_ptr<ServerState> self);
 
  private:
-  static Task<void> handle_client(std::shared_ptr<ServerState> self, std::uint64_t client,
-                                  std::shared_ptr<Transport> transport);
+  // A handler task ended: as asyncio's StreamReaderProtocol, report what
+  // it raised and close its connection if it did not finish normally.
+  void handler_done(std::uint64_t client, const TaskHandle<void>& handler, StreamState& stream);
   void handler_finished(std::uint64_t client);
   // The transports of the running handlers, in accept order.
   std::vector<std::shared_ptr<Transport>> client_transports() const;
