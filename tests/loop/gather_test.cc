@@ -276,6 +276,26 @@ TEST(GatherTest, ChildrenStartInArgumentOrderAtTheCallAndRunConcurrently) {
   EXPECT_THAT(log, ElementsAre("a start@0", "b start@0", "awaiting@5", "a end@10", "b end@10", "done@10"));
 }
 
+TEST(GatherTest, AVectorGatherWatchesItsChildrenFromTheCallNotFromTheAwait) {
+  // CPython's gather adds its done callbacks when called: children that
+  // were done by then have been counted before the gather is awaited.
+  Log log;
+  detio::sim::run([&]() -> Task<void> {
+    std::vector<TaskHandle<int>> handles;
+    handles.push_back(detio::create_task(immediate(log, 1)));
+    handles.push_back(detio::create_task(immediate(log, 2)));
+    co_await detio::sleep(0ms);
+    auto gathering = detio::gather(std::move(handles));
+    co_await detio::sleep(0ms);
+    co_await detio::sleep(0ms);
+    auto tk = detio::create_task(ticker(log, 2));
+    std::vector<int> results = co_await std::move(gathering);
+    log.push_back("gathered " + std::to_string(results.at(0)) + std::to_string(results.at(1)));
+    co_await tk;
+  }());
+  EXPECT_THAT(log, ElementsAre("imm 1", "imm 2", "gathered 12", "tick0", "tick1"));
+}
+
 // ------------------------------------------------------ gather_settled
 
 TEST(GatherSettledTest, CollectsValuesFailuresAndCancellations) {

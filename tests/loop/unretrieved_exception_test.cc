@@ -87,4 +87,33 @@ TEST(UnretrievedException, ExceptionsSomebodyLookedAtAreNotReported) {
   EXPECT_THAT(err, Not(HasSubstr("never retrieved")));
 }
 
+Task<void> fails_after(detio::Duration d, std::string what) {
+  co_await detio::sleep(d);
+  throw detio::ValueError(std::move(what));
+}
+
+// A gather that raised its first child's failure (a vector of Tasks, the
+// gather's frame gone by the time the awaiter runs) still retrieves the
+// others' exceptions, as _GatheringFuture's done callback does: one that
+// failed in the same iteration, and one that fails long after.
+Task<void> gather_failing_children(detio::Duration second_fails_after) {
+  std::vector<Task<void>> children;
+  children.push_back(fails_after(0ms, "first"));
+  children.push_back(fails_after(second_fails_after, "second"));
+  try {
+    co_await detio::gather(std::move(children));
+  } catch (const detio::ValueError& e) {
+    EXPECT_STREQ(e.what(), "first");
+  }
+  co_await detio::sleep(2s);
+}
+
+TEST(UnretrievedException, AVectorGatherRetrievesAChildThatFailedInTheSameIteration) {
+  EXPECT_THAT(stderr_of(gather_failing_children(0ms)), Not(HasSubstr("never retrieved")));
+}
+
+TEST(UnretrievedException, AVectorGatherRetrievesAChildThatFailsAfterItRaised) {
+  EXPECT_THAT(stderr_of(gather_failing_children(1s)), Not(HasSubstr("never retrieved")));
+}
+
 }  // namespace

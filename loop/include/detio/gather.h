@@ -6,7 +6,9 @@
 // for a vector, a tuple of Outcome for separate arguments).
 #pragma once
 
+#include <memory>
 #include <tuple>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -73,19 +75,39 @@ Task<std::tuple<ResultOf<typename AwaitResult<Children>::type>...>> gather_tuple
       children);
 }
 
+// The gather's state, made when gather() is called with every child
+// watched (asyncio's gather adds its done callback right after
+// ensure_future), so a child is touched once while it is still in cache.
 template <class Child>
-void watch_all(GatherState& state, const std::vector<Child>& children) {
-  for (const Child& c : children) state.watch(c.state());
+std::unique_ptr<GatherState> watch_all(const std::vector<Child>& children, bool return_exceptions) {
+  auto state = std::make_unique<GatherState>(children.size(), return_exceptions);
+  for (const Child& c : children) state->watch(c.state());
+  return state;
+}
+
+// Spawns `tasks` in order, each watched by `state` as soon as it exists.
+template <class T>
+std::vector<TaskHandle<T>> spawn_watched(std::vector<Task<T>> tasks, GatherState& state) {
+  std::vector<TaskHandle<T>> handles;
+  handles.reserve(tasks.size());
+  for (Task<T>& t : tasks) {
+    handles.push_back(create_task(std::move(t)));
+    state.watch(handles.back().state());
+  }
+  return handles;
 }
 
 template <class Child, class T = typename AwaitResult<Child>::type>
-Task<std::vector<ResultOf<T>>> gather_vector(std::vector<Child> children) {
-  GatherState state(children.size(), false);
-  watch_all(state, children);
-  co_await FutureAwaiter(state);
+Task<std::vector<ResultOf<T>>> gather_vector(std::vector<Child> children, std::unique_ptr<GatherState> state) {
+  co_await FutureAwaiter(*state);
   std::vector<ResultOf<T>> results;
-  results.reserve(children.size());
-  for (const Child& c : children) results.push_back(c.result());
+  if constexpr (std::is_void_v<T>) {
+    // The gather succeeded, so every child did: nothing to read back.
+    results.resize(children.size());
+  } else {
+    results.reserve(children.size());
+    for (const Child& c : children) results.push_back(c.result());
+  }
   co_return results;
 }
 
@@ -108,22 +130,13 @@ Task<std::tuple<Outcome<typename AwaitResult<Children>::type>...>> gather_settle
 }
 
 template <class Child, class T = typename AwaitResult<Child>::type>
-Task<std::vector<Outcome<T>>> gather_settled_vector(std::vector<Child> children) {
-  GatherState state(children.size(), true);
-  watch_all(state, children);
-  co_await FutureAwaiter(state);
+Task<std::vector<Outcome<T>>> gather_settled_vector(std::vector<Child> children,
+                                                    std::unique_ptr<GatherState> state) {
+  co_await FutureAwaiter(*state);
   std::vector<Outcome<T>> results;
   results.reserve(children.size());
   for (const Child& c : children) results.push_back(outcome_of(c));
   co_return results;
-}
-
-template <class T>
-std::vector<TaskHandle<T>> spawn_all(std::vector<Task<T>> tasks) {
-  std::vector<TaskHandle<T>> handles;
-  handles.reserve(tasks.size());
-  for (Task<T>& t : tasks) handles.push_back(create_task(std::move(t)));
-  return handles;
 }
 
 }  // namespace internal
@@ -141,15 +154,19 @@ Task<std::tuple<ResultOf<typename internal::AwaitResult<Args>::type>...>> gather
 // gather over a vector of Tasks, TaskHandles or Futures: a vector of results.
 template <class T>
 Task<std::vector<ResultOf<T>>> gather(std::vector<Task<T>> tasks) {
-  return internal::gather_vector(internal::spawn_all(std::move(tasks)));
+  auto state = std::make_unique<internal::GatherState>(tasks.size(), false);
+  std::vector<TaskHandle<T>> handles = internal::spawn_watched(std::move(tasks), *state);
+  return internal::gather_vector(std::move(handles), std::move(state));
 }
 template <class T>
 Task<std::vector<ResultOf<T>>> gather(std::vector<TaskHandle<T>> handles) {
-  return internal::gather_vector(std::move(handles));
+  std::unique_ptr<internal::GatherState> state = internal::watch_all(handles, false);
+  return internal::gather_vector(std::move(handles), std::move(state));
 }
 template <class T>
 Task<std::vector<ResultOf<T>>> gather(std::vector<Future<T>> futures) {
-  return internal::gather_vector(std::move(futures));
+  std::unique_ptr<internal::GatherState> state = internal::watch_all(futures, false);
+  return internal::gather_vector(std::move(futures), std::move(state));
 }
 
 // gather_settled(a, b, ...) (gather(a, b, return_exceptions=True)): a
@@ -163,15 +180,19 @@ Task<std::tuple<Outcome<typename internal::AwaitResult<Args>::type>...>> gather_
 
 template <class T>
 Task<std::vector<Outcome<T>>> gather_settled(std::vector<Task<T>> tasks) {
-  return internal::gather_settled_vector(internal::spawn_all(std::move(tasks)));
+  auto state = std::make_unique<internal::GatherState>(tasks.size(), true);
+  std::vector<TaskHandle<T>> handles = internal::spawn_watched(std::move(tasks), *state);
+  return internal::gather_settled_vector(std::move(handles), std::move(state));
 }
 template <class T>
 Task<std::vector<Outcome<T>>> gather_settled(std::vector<TaskHandle<T>> handles) {
-  return internal::gather_settled_vector(std::move(handles));
+  std::unique_ptr<internal::GatherState> state = internal::watch_all(handles, true);
+  return internal::gather_settled_vector(std::move(handles), std::move(state));
 }
 template <class T>
 Task<std::vector<Outcome<T>>> gather_settled(std::vector<Future<T>> futures) {
-  return internal::gather_settled_vector(std::move(futures));
+  std::unique_ptr<internal::GatherState> state = internal::watch_all(futures, true);
+  return internal::gather_settled_vector(std::move(futures), std::move(state));
 }
 
 }  // namespace detio

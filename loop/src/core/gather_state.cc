@@ -21,6 +21,9 @@ void GatherState::watch(FutureBase& child) {
 }
 
 GatherState::~GatherState() {
+  // Children still running would have their exceptions retrieved by this
+  // gather's callback (asyncio keeps the callback alive until they finish).
+  if (finished_ == watched_) return;
   for (std::size_t i = 0; i < watched_; ++i) children_[i].child->mark_exception_retrieved();
 }
 
@@ -44,6 +47,7 @@ bool GatherState::cancel_children(WaitTarget* self, std::string_view message) {
 
 void GatherState::on_child_done(FutureBase& child) {
   ++finished_;
+  child.mark_exception_retrieved();  // as _GatheringFuture's callback does
   if (done()) return;
   if (!return_exceptions_) {
     if (child.cancelled()) {

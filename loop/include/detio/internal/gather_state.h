@@ -3,7 +3,8 @@
 // return_exceptions, else when every child is done; cancelling it cancels
 // every child that is still running. Children are tasks or Futures; the
 // gather's coroutine frame owns their handles and outlives this state.
-// One allocation for any number of children (their done-callback nodes).
+// Two allocations for any number of children: this state and the
+// children's done-callback nodes.
 #pragma once
 
 #include <memory>
