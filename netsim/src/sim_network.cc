@@ -273,9 +273,15 @@ void SimNetwork::forget(SimListener& listener) noexcept { listeners_.erase(liste
 // --- packets -----------------------------------------------------------------
 
 Link& SimNetwork::link(HostId from, HostId to) {
-  auto [it, inserted] = links_.try_emplace({from, to});
-  if (inserted) it->second.params = from == to ? options_.loopback : options_.remote;
-  return it->second;
+  if (from >= links_.size()) links_.resize(from + std::size_t{1});
+  std::vector<std::unique_ptr<Link>>& row = links_[from];
+  if (to >= row.size()) row.resize(to + std::size_t{1});
+  std::unique_ptr<Link>& l = row[to];
+  if (!l) {
+    l = std::make_unique<Link>();
+    l->params = from == to ? options_.loopback : options_.remote;
+  }
+  return *l;
 }
 
 bool SimNetwork::partitioned(HostId a, HostId b) const { return a != b && partitions_.contains(ordered(a, b)); }

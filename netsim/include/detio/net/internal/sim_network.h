@@ -156,7 +156,9 @@ class SimNetwork final : public Network, public NodeEvents {
   std::vector<Host> hosts_;
   std::map<std::string, HostId, std::less<>> host_by_name_;
   std::map<NodeId, HostId> node_hosts_;  // every node ever started
-  std::map<std::pair<HostId, HostId>, Link> links_;
+  // links_[from][to], made on first use: one lookup per packet is two
+  // indexings (a Link's address is stable, it is never removed).
+  std::vector<std::vector<std::unique_ptr<Link>>> links_;
   std::set<std::pair<HostId, HostId>> partitions_;
   std::map<std::uint64_t, std::unique_ptr<Connection>> connections_;
   std::map<std::uint64_t, SimListener*> listeners_;
