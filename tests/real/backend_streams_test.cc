@@ -354,6 +354,37 @@ TEST_P(StreamsTest, DrainBlocksWhileThePeerDoesNotRead) {
   });
 }
 
+// asyncio's drain() returns without yielding when writing is not paused;
+// detio's does so without a coroutine frame, and checks nothing until it is
+// awaited (a drain made and dropped after the loss raises nothing).
+TEST_P(StreamsTest, DrainWithNothingToWaitForDoesNotYield) {
+  run([&]() -> Task<void> {
+    detio::Server server = co_await detio::start_server(echo_lines, host(), 0);
+    auto [reader, writer] = co_await detio::open_connection(host(), server.port());
+    std::vector<std::string> log;
+    auto other = detio::create_task([](std::vector<std::string>& l) -> Task<void> {
+      l.push_back("other ran");
+      co_return;
+    }(log));
+    writer.write("a\n");
+    co_await writer.drain();
+    log.push_back("drained");
+    co_await other;
+    EXPECT_EQ(log, (std::vector<std::string>{"drained", "other ran"}));
+    EXPECT_EQ(co_await reader.readline(), "a\n");
+    // As a Task: spawned, awaited through wait_for.
+    writer.write("b\n");
+    co_await detio::create_task(writer.drain());
+    co_await detio::wait_for(writer.drain(), 1s);
+    EXPECT_EQ(co_await reader.readline(), "b\n");
+    writer.close();
+    co_await writer.wait_closed();
+    { auto unawaited = writer.drain(); }
+    server.close();
+    co_await server.wait_closed();
+  });
+}
+
 TEST_P(StreamsTest, ACancelledReadLeavesTheBytesForTheNextRead) {
   run([&]() -> Task<void> {
     detio::Event send_now;

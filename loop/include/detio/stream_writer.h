@@ -7,6 +7,7 @@
 // it (ConnectionResetError, BrokenPipeError, ...).
 #pragma once
 
+#include <coroutine>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +19,36 @@
 #include "detio/transport.h"
 
 namespace detio {
+
+// What StreamWriter::drain() returns. Awaiting it costs no coroutine frame
+// when there is nothing to wait for (the usual case: writing not paused, the
+// connection open); otherwise it awaits the full drain. It converts to a
+// Task<void> where one is needed (create_task, wait_for, gather, timeout).
+// Nothing is checked until it is awaited.
+class [[nodiscard]] Drain {
+ public:
+  using value_type = void;
+
+  explicit Drain(std::shared_ptr<internal::StreamState> state) noexcept : state_(std::move(state)) {}
+  // Only an awaitable that is not being awaited may be moved.
+  Drain(Drain&& other) noexcept : state_(std::move(other.state_)) {}
+  Drain& operator=(Drain&&) = delete;
+
+  bool await_ready();
+  std::coroutine_handle<> await_suspend(std::coroutine_handle<> caller) noexcept {
+    return waiting_->await_suspend(caller);
+  }
+  void await_resume() {
+    if (waiting_) waiting_->await_resume();
+  }
+
+  Task<void> as_task() &&;
+  operator Task<void>() && { return std::move(*this).as_task(); }
+
+ private:
+  std::shared_ptr<internal::StreamState> state_;
+  std::optional<Task<void>::Awaiter> waiting_;  // the full drain, if needed
+};
 
 class StreamWriter {
  public:
@@ -31,7 +62,7 @@ class StreamWriter {
   void writelines(std::initializer_list<std::string_view> lines) {
     for (std::string_view line : lines) write(line);
   }
-  Task<void> drain();
+  Drain drain() const { return Drain(state_); }
   // Flushes what is queued, then closes; wait_closed() waits for the end.
   void close();
   Task<void> wait_closed();

@@ -113,14 +113,24 @@ bool StreamState::DataWait::await_ready() {
   return awaiter_.await_ready();
 }
 
+void StreamState::throw_if_lost() const {
+  if (!connection_lost_) return;
+  if (loss_error_) std::rethrow_exception(loss_error_);
+  throw ConnectionResetError("Connection lost");
+}
+
+bool StreamState::drain_returns_at_once() const {
+  throw_if_failed();
+  if (transport_ && transport_->is_closing()) return false;
+  throw_if_lost();
+  return !writing_paused_;
+}
+
 Task<void> StreamState::drain(std::shared_ptr<StreamState> self) {
   self->throw_if_failed();
   // Let a pending connection_lost arrive so its error is seen here.
   if (self->transport_ && self->transport_->is_closing()) co_await sleep(Duration::zero());
-  if (self->connection_lost_) {
-    if (self->loss_error_) std::rethrow_exception(self->loss_error_);
-    throw ConnectionResetError("Connection lost");
-  }
+  self->throw_if_lost();
   if (!self->writing_paused_) co_return;
   static constexpr WaitKind kWaitKind = plain_wait("StreamWriter.drain");
   Waiter waiter(&kWaitKind);

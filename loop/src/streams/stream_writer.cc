@@ -10,7 +10,13 @@ void StreamWriter::write(std::string_view data) {
   state_->transport()->write(data);
 }
 
-Task<void> StreamWriter::drain() { return internal::StreamState::drain(state_); }
+bool Drain::await_ready() {
+  if (state_->drain_returns_at_once()) return true;
+  waiting_.emplace(internal::StreamState::drain(std::move(state_)).release());
+  return false;
+}
+
+Task<void> Drain::as_task() && { return internal::StreamState::drain(std::move(state_)); }
 
 void StreamWriter::close() {
   state_->close_called = true;

@@ -58,6 +58,10 @@ class StreamState final : public Protocol {
 
   // --- writer side (asyncio.StreamWriter + FlowControlMixin) ---
   static Task<void> drain(std::shared_ptr<StreamState> self);
+  // drain()'s checks that need no waiting, in its order: raises the
+  // stream's error or the connection's loss; true if drain() would return
+  // at once (false: it has to wait, or to let a pending loss arrive).
+  bool drain_returns_at_once() const;
   static Task<void> wait_closed(std::shared_ptr<StreamState> self);
   Transport* transport() const noexcept { return transport_.get(); }
   bool connection_lost() const noexcept { return connection_lost_; }
@@ -68,6 +72,7 @@ class StreamState final : public Protocol {
 
  private:
   void wake_reader();
+  void throw_if_lost() const;
 
   std::shared_ptr<Transport> transport_;
   std::exception_ptr exception_;
