@@ -34,9 +34,10 @@ std::vector<int> drain(Q& q) {
   return out;
 }
 
-// How a Task ended: its value, or the error.
-template <class T>
-Task<std::string> outcome(Task<T> t) {
+// How a Task or awaitable (q.get(), q.put(x)) ended: its value, or the error.
+template <class Awaitable>
+Task<std::string> outcome(Awaitable t) {
+  using T = typename Awaitable::value_type;
   try {
     if constexpr (std::is_void_v<T>) {
       co_await std::move(t);

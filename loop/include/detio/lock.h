@@ -10,13 +10,17 @@
 // can only be cancelled); a Guard that outlives its Lock owns nothing.
 #pragma once
 
+#include <coroutine>
 #include <utility>
 
 #include "detio/errors.h"
+#include "detio/internal/future_awaiter.h"
 #include "detio/internal/future_base.h"
 #include "detio/task.h"
 
 namespace detio {
+
+class Condition;
 
 // Owns one acquisition of `Primitive` (a Lock, Semaphore, Condition) and
 // releases it when destroyed, as `async with` does. Movable, not copyable.
@@ -81,11 +85,45 @@ class Guard {
 namespace internal {
 // The guards of one primitive (see Guard::link_).
 using GuardList = IntrusiveList<ListHook>;
+
+// What `primitive.scoped()` returns: the primitive's frameless Acquire
+// awaitable, resuming with a Guard that owns the acquisition. Converts to
+// a Task<Guard> (which must not outlive the primitive).
+template <class Primitive>
+class [[nodiscard]] ScopedAcquire {
+ public:
+  using value_type = detio::Guard<Primitive>;
+
+  explicit ScopedAcquire(Primitive& primitive) noexcept : primitive_(primitive), acquire_(primitive) {}
+  // Only an awaitable that is not being awaited may be moved.
+  ScopedAcquire(ScopedAcquire&& other) noexcept : ScopedAcquire(other.primitive_) {}
+  ScopedAcquire& operator=(ScopedAcquire&&) = delete;
+
+  bool await_ready() { return acquire_.await_ready(); }
+  void await_suspend(std::coroutine_handle<> caller) { acquire_.await_suspend(caller); }
+  value_type await_resume() {
+    acquire_.await_resume();
+    return value_type(primitive_);
+  }
+
+  Task<value_type> as_task() && { return scoped_task(primitive_); }
+  operator Task<value_type>() && { return std::move(*this).as_task(); }
+
+ private:
+  static Task<value_type> scoped_task(Primitive& primitive) {
+    ScopedAcquire scoped(primitive);
+    co_return co_await scoped;
+  }
+
+  Primitive& primitive_;
+  typename Primitive::Acquire acquire_;
+};
 }  // namespace internal
 
 class Lock {
  public:
   using Guard = detio::Guard<Lock>;
+  class Acquire;
 
   Lock() = default;
   Lock(const Lock&) = delete;
@@ -94,11 +132,12 @@ class Lock {
   bool locked() const noexcept { return locked_; }
   // Waits (FIFO) until the lock is free, then takes it; returns true, as
   // asyncio's acquire() does (`co_await lock.acquire();` may ignore it).
-  Task<bool> acquire();
+  // See Lock::Acquire.
+  Acquire acquire() noexcept;
   // Frees the lock and wakes the first waiter. RuntimeError if unlocked.
   void release();
   // acquire(), then a Guard that releases on destruction.
-  Task<Guard> scoped();
+  internal::ScopedAcquire<Lock> scoped() noexcept;
 
  private:
   bool all_waiters_cancelled() const noexcept;
@@ -106,10 +145,56 @@ class Lock {
 
   template <class>
   friend class detio::Guard;
+  // Condition::Wait re-takes the lock the way Acquire does.
+  friend class Condition;
 
   bool locked_ = false;
   internal::WaiterList waiters_;
   internal::GuardList guards_;
 };
+
+// What Lock::acquire() returns: an awaitable with its waiter inline (no
+// coroutine frame). Nothing happens until it is awaited; a free lock with
+// no live waiter ahead is taken without suspending. It converts to a
+// Task<bool> where one is needed (create_task, wait_for, gather, timeout),
+// which must not outlive the Lock. Destroying a frame suspended in it
+// unlists its waiter.
+class [[nodiscard]] Lock::Acquire {
+ public:
+  using value_type = bool;
+
+  explicit Acquire(Lock& lock) noexcept : lock_(lock), awaiter_(waiter_) {}
+  // Only an awaitable that is not being awaited may be moved.
+  Acquire(Acquire&& other) noexcept : Acquire(other.lock_) {}
+  Acquire& operator=(Acquire&&) = delete;
+  // The waiter unlinks itself (a no-op if the Lock died and detached it).
+  ~Acquire() = default;
+
+  bool await_ready() {
+    // Fair: take the lock at once only if no live waiter is ahead of us.
+    if (!lock_.locked_ && lock_.all_waiters_cancelled()) {
+      lock_.locked_ = true;
+      return true;
+    }
+    awaiter_.await_ready();  // pending: checks we run inside a task
+    lock_.waiters_.push_back(&waiter_);
+    return false;
+  }
+  void await_suspend(std::coroutine_handle<> caller) { awaiter_.await_suspend(caller); }
+  bool await_resume();
+
+  Task<bool> as_task() &&;
+  operator Task<bool>() && { return std::move(*this).as_task(); }
+
+ private:
+  static constexpr internal::WaitKind kWaitKind = internal::plain_wait("Lock.acquire");
+
+  Lock& lock_;
+  internal::Waiter waiter_{&kWaitKind};
+  internal::FutureAwaiter awaiter_;
+};
+
+inline Lock::Acquire Lock::acquire() noexcept { return Acquire(*this); }
+inline internal::ScopedAcquire<Lock> Lock::scoped() noexcept { return internal::ScopedAcquire<Lock>(*this); }
 
 }  // namespace detio

@@ -13,10 +13,12 @@
 #pragma once
 
 #include <algorithm>
+#include <coroutine>
 #include <cstddef>
 #include <deque>
 #include <exception>
 #include <functional>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -105,27 +107,12 @@ class BasicQueue {
   bool empty() const noexcept { return store_.size() == 0; }
   bool full() const noexcept { return maxsize_ > 0 && store_.size() >= static_cast<std::size_t>(maxsize_); }
 
+  class Get;
+  class Put;
+
   // Waits while the queue is full, then adds `item`. QueueShutDown if the
-  // queue is (or gets) shut down.
-  Task<void> put(T item) {
-    while (full()) {
-      if (is_shutdown_) throw QueueShutDown();
-      static constexpr internal::WaitKind kWaitKind = internal::plain_wait("Queue.put");
-      internal::Waiter putter(&kWaitKind);
-      putters_.push_back(&putter);
-      try {
-        co_await internal::FutureAwaiter(putter);
-      } catch (...) {
-        if (putter.orphaned) throw;
-        putter.cancel("");  // in case it is still pending
-        putter.unlink();    // get_nowait() or shutdown() may have removed it
-        // Woken by get_nowait() but cannot take the slot: pass it on.
-        if (!full() && !putter.cancelled()) internal::wake_next(putters_);
-        throw;
-      }
-    }
-    put_nowait(std::move(item));
-  }
+  // queue is (or gets) shut down. See Put.
+  Put put(T item) { return Put(*this, std::move(item)); }
 
   // Adds `item` now; QueueFull if full, QueueShutDown if shut down (in both
   // cases `item` is left untouched).
@@ -133,26 +120,8 @@ class BasicQueue {
   void put_nowait(T&& item) { put_item(std::move(item)); }
 
   // Waits while the queue is empty, then removes and returns an item.
-  // QueueShutDown once the queue is shut down and empty.
-  Task<T> get() {
-    while (empty()) {
-      if (is_shutdown_) throw QueueShutDown();
-      static constexpr internal::WaitKind kWaitKind = internal::plain_wait("Queue.get");
-      internal::Waiter getter(&kWaitKind);
-      getters_.push_back(&getter);
-      try {
-        co_await internal::FutureAwaiter(getter);
-      } catch (...) {
-        if (getter.orphaned) throw;
-        getter.cancel("");  // in case it is still pending
-        getter.unlink();    // put_nowait() or shutdown() may have removed it
-        // Woken by put_nowait() but cannot take the item: pass it on.
-        if (!empty() && !getter.cancelled()) internal::wake_next(getters_);
-        throw;
-      }
-    }
-    co_return get_nowait();
-  }
+  // QueueShutDown once the queue is shut down and empty. See Get.
+  Get get() noexcept { return Get(*this); }
 
   // Removes and returns an item now; QueueEmpty if there is none,
   // QueueShutDown if there is none and the queue is shut down.
@@ -214,6 +183,145 @@ class BasicQueue {
   static constexpr internal::WaitKind kJoin = internal::plain_wait("Queue.join");
   Event finished_{&kJoin};
   bool is_shutdown_ = false;
+};
+
+// What put() and get() return: awaitables with their waiter inline (no
+// coroutine frame). Nothing happens until one is awaited (a Put dropped
+// unawaited adds nothing); a put() on a queue that is not full and a get()
+// on one that is not empty complete without suspending. Each converts to a
+// Task (Task<void>, Task<T>) where one is needed (create_task, wait_for,
+// gather, timeout), which must not outlive the queue. Destroying a frame
+// suspended in one unlists its waiter.
+//
+// A waiter woken but beaten to the item (or slot) by another task waits
+// again at the back, as asyncio's `while self.empty()` loop does: its
+// WaitKind's rewait parks the task again before it resumes.
+template <class T, class Store>
+class [[nodiscard]] BasicQueue<T, Store>::Get {
+ public:
+  using value_type = T;
+
+  explicit Get(BasicQueue& queue) noexcept : queue_(queue), waiter_(&kWaitKind, this), awaiter_(waiter_) {}
+  // Only an awaitable that is not being awaited may be moved.
+  Get(Get&& other) noexcept : Get(other.queue_) {}
+  Get& operator=(Get&&) = delete;
+  // The waiter unlinks itself (a no-op if the queue died and detached it).
+  ~Get() = default;
+
+  bool await_ready() {
+    if (!queue_.empty()) return true;
+    if (queue_.is_shutdown_) throw QueueShutDown();
+    awaiter_.await_ready();  // pending: checks we run inside a task
+    queue_.getters_.push_back(&waiter_);
+    return false;
+  }
+  void await_suspend(std::coroutine_handle<> caller) { awaiter_.await_suspend(caller); }
+  T await_resume() {
+    // A waiter that was awaited is settled when its task resumes.
+    if (waiter_.done()) {
+      try {
+        awaiter_.await_resume();
+      } catch (...) {
+        if (waiter_.orphaned) throw;
+        waiter_.unlink();  // put_nowait() or shutdown() may have removed it
+        // Woken by put_nowait() but cannot take the item: pass it on.
+        if (!queue_.empty() && !waiter_.cancelled()) internal::wake_next(queue_.getters_);
+        throw;
+      }
+    }
+    // An item is there, or the queue is shut down and empty (rewait).
+    return queue_.get_nowait();
+  }
+
+  Task<T> as_task() && { return get_task(queue_); }
+  operator Task<T>() && { return std::move(*this).as_task(); }
+
+ private:
+  static Task<T> get_task(BasicQueue& queue) {
+    Get get(queue);
+    co_return co_await get;
+  }
+  // Woken, but the queue is empty again and open: wait again at the back.
+  static bool rewait(internal::WaitTarget* target, internal::TaskStateBase& task, std::coroutine_handle<> resume_at) {
+    Get& self = Waiter::owner_of(target);
+    if (self.waiter_.cancelled() || task.cancel_pending()) return false;
+    if (!self.queue_.empty() || self.queue_.is_shutdown_) return false;
+    self.waiter_.rearm();
+    self.queue_.getters_.push_back(&self.waiter_);
+    task.suspend_on(&self.waiter_, resume_at);
+    return true;
+  }
+  using Waiter = internal::OwnedWaiter<Get>;
+  static constexpr internal::WaitKind kWaitKind{"Queue.get", &internal::FutureBase::cancel_plain, &Get::rewait};
+
+  BasicQueue& queue_;
+  Waiter waiter_;
+  internal::FutureAwaiter awaiter_;
+};
+
+template <class T, class Store>
+class [[nodiscard]] BasicQueue<T, Store>::Put {
+ public:
+  using value_type = void;
+
+  Put(BasicQueue& queue, T item) noexcept(std::is_nothrow_move_constructible_v<T>)
+      : queue_(queue), item_(std::move(item)), waiter_(&kWaitKind, this), awaiter_(waiter_) {}
+  // Only an awaitable that is not being awaited may be moved.
+  Put(Put&& other) noexcept(std::is_nothrow_move_constructible_v<T>) : Put(other.queue_, std::move(other.item_)) {}
+  Put& operator=(Put&&) = delete;
+  // The waiter unlinks itself (a no-op if the queue died and detached it).
+  ~Put() = default;
+
+  bool await_ready() {
+    if (!queue_.full()) return true;
+    if (queue_.is_shutdown_) throw QueueShutDown();
+    awaiter_.await_ready();  // pending: checks we run inside a task
+    queue_.putters_.push_back(&waiter_);
+    return false;
+  }
+  void await_suspend(std::coroutine_handle<> caller) { awaiter_.await_suspend(caller); }
+  void await_resume() {
+    // A waiter that was awaited is settled when its task resumes.
+    if (waiter_.done()) {
+      try {
+        awaiter_.await_resume();
+      } catch (...) {
+        if (waiter_.orphaned) throw;
+        waiter_.unlink();  // get_nowait() or shutdown() may have removed it
+        // Woken by get_nowait() but cannot take the slot: pass it on.
+        if (!queue_.full() && !waiter_.cancelled()) internal::wake_next(queue_.putters_);
+        throw;
+      }
+    }
+    // A slot is free, or the queue is shut down (rewait): put_nowait says which.
+    queue_.put_nowait(std::move(item_));
+  }
+
+  Task<void> as_task() && { return put_task(queue_, std::move(item_)); }
+  operator Task<void>() && { return std::move(*this).as_task(); }
+
+ private:
+  static Task<void> put_task(BasicQueue& queue, T item) {
+    Put put(queue, std::move(item));
+    co_await put;
+  }
+  // Woken, but the queue is full again and open: wait again at the back.
+  static bool rewait(internal::WaitTarget* target, internal::TaskStateBase& task, std::coroutine_handle<> resume_at) {
+    Put& self = Waiter::owner_of(target);
+    if (self.waiter_.cancelled() || task.cancel_pending()) return false;
+    if (!self.queue_.full() || self.queue_.is_shutdown_) return false;
+    self.waiter_.rearm();
+    self.queue_.putters_.push_back(&self.waiter_);
+    task.suspend_on(&self.waiter_, resume_at);
+    return true;
+  }
+  using Waiter = internal::OwnedWaiter<Put>;
+  static constexpr internal::WaitKind kWaitKind{"Queue.put", &internal::FutureBase::cancel_plain, &Put::rewait};
+
+  BasicQueue& queue_;
+  T item_;
+  Waiter waiter_;
+  internal::FutureAwaiter awaiter_;
 };
 
 // First in, first out.

@@ -150,6 +150,7 @@ void TaskStateBase::step() {
     // Woken by the future it awaited, not resumed yet.
     if (LoopObserver* o = loop_->observer()) o->on_wakeup(*this);
   }
+  WaitTarget* const woken_from = fut_waiter_;
   fut_waiter_ = nullptr;
   TaskStep::unlink();
   if (!has(kStarted)) {
@@ -169,7 +170,8 @@ void TaskStateBase::step() {
   if (LoopObserver* o = loop_->observer()) o->on_step(*this);
   TaskStateBase* previous = loop_->current_task();
   loop_->set_current_task(this);
-  resume_point_.resume();
+  const WaitKind::RewaitFn rewait = woken_from ? woken_from->kind().rewait : nullptr;
+  if (!rewait || !rewait(woken_from, *this, resume_point_)) resume_point_.resume();
   loop_->set_current_task(previous);
   if (root_ && root_.done()) complete();
 }

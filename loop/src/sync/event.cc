@@ -1,7 +1,5 @@
 #include "detio/event.h"
 
-#include "detio/internal/future_awaiter.h"
-
 namespace detio {
 
 void Event::set() noexcept {
@@ -11,19 +9,13 @@ void Event::set() noexcept {
   waiters_.for_each([](internal::Waiter* w) { w->set_result(); });
 }
 
-Task<bool> Event::wait() {
-  if (value_) co_return true;
-  internal::Waiter waiter(wait_kind_);
-  waiters_.push_back(&waiter);
-  // unlink() is safe even if the Event is gone: its list detached us.
-  try {
-    co_await internal::FutureAwaiter(waiter);
-  } catch (...) {
-    waiter.unlink();
-    throw;
-  }
-  waiter.unlink();
-  co_return true;
+namespace {
+Task<bool> await_event(Event& event) {
+  Event::Wait wait(event);
+  co_return co_await wait;
 }
+}  // namespace
+
+Task<bool> Event::Wait::as_task() && { return await_event(event_); }
 
 }  // namespace detio

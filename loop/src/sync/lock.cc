@@ -1,46 +1,43 @@
 #include "detio/lock.h"
 
-#include "detio/internal/future_awaiter.h"
-
 namespace detio {
 
-Task<bool> Lock::acquire() {
-  // Fair: take the lock at once only if no live waiter is ahead of us.
-  if (!locked_ && all_waiters_cancelled()) {
-    locked_ = true;
-    co_return true;
-  }
-  static constexpr internal::WaitKind kWaitKind = internal::plain_wait("Lock.acquire");
-  internal::Waiter waiter(&kWaitKind);
-  waiters_.push_back(&waiter);
+bool Lock::Acquire::await_resume() {
+  // A waiter that was awaited is settled when its task resumes; a pending
+  // one was never listed: await_ready took the lock.
+  if (!waiter_.done()) return true;
   try {
-    co_await internal::FutureAwaiter(waiter);
+    awaiter_.await_resume();
   } catch (const CancelledError&) {
-    if (waiter.orphaned) throw;
+    if (waiter_.orphaned) throw;
     // Leave the queue first so we do not wake ourselves, then make sure the
     // head of the queue runs if the lock is free (we may have been woken).
-    waiter.unlink();
-    if (!locked_) wake_up_first();
+    waiter_.unlink();
+    if (!lock_.locked_) lock_.wake_up_first();
     throw;
   } catch (...) {
-    if (!waiter.orphaned) waiter.unlink();
+    if (!waiter_.orphaned) waiter_.unlink();
     throw;
   }
-  if (waiter.orphaned) throw RuntimeError("Lock destroyed while a task was acquiring it");
-  waiter.unlink();
-  locked_ = true;
-  co_return true;
+  if (waiter_.orphaned) throw RuntimeError("Lock destroyed while a task was acquiring it");
+  waiter_.unlink();
+  lock_.locked_ = true;
+  return true;
 }
+
+namespace {
+Task<bool> acquire_task(Lock& lock) {
+  Lock::Acquire acquire(lock);
+  co_return co_await acquire;
+}
+}  // namespace
+
+Task<bool> Lock::Acquire::as_task() && { return acquire_task(lock_); }
 
 void Lock::release() {
   if (!locked_) throw RuntimeError("Lock is not acquired.");
   locked_ = false;
   wake_up_first();
-}
-
-Task<Lock::Guard> Lock::scoped() {
-  co_await acquire();
-  co_return Guard(*this);
 }
 
 bool Lock::all_waiters_cancelled() const noexcept {

@@ -1,9 +1,8 @@
 #include "detio/semaphore.h"
 
+#include <exception>
 #include <limits>
 #include <string>
-
-#include "detio/internal/future_awaiter.h"
 
 namespace detio {
 
@@ -21,38 +20,43 @@ bool Semaphore::locked() const noexcept {
   return waiters_.find_if([](internal::Waiter* w) { return !w->cancelled(); }) != nullptr;
 }
 
-Task<bool> Semaphore::acquire() {
-  if (!locked()) {
-    --value_;
-    co_return true;
-  }
-  static constexpr internal::WaitKind kWaitKind = internal::plain_wait("Semaphore.acquire");
-  internal::Waiter waiter(&kWaitKind);
-  waiters_.push_back(&waiter);
+bool Semaphore::Acquire::await_resume() {
+  // A waiter that was awaited is settled when its task resumes; a pending
+  // one was never listed: await_ready took a permit.
+  if (!waiter_.done()) return true;
   std::exception_ptr error;
   bool cancelled = false;
   try {
-    co_await internal::FutureAwaiter(waiter);
+    awaiter_.await_resume();
   } catch (const CancelledError&) {
     error = std::current_exception();
     cancelled = true;
   } catch (...) {
     error = std::current_exception();
   }
-  if (waiter.orphaned) {
+  if (waiter_.orphaned) {
     if (error) std::rethrow_exception(error);
     throw RuntimeError("Semaphore destroyed while a task was acquiring it");
   }
-  waiter.unlink();
+  waiter_.unlink();
   // Handed a permit (set_result) but cancelled before running: give it back.
-  if (cancelled && waiter.done() && !waiter.cancelled()) ++value_;
+  if (cancelled && waiter_.done() && !waiter_.cancelled()) ++semaphore_.value_;
   // Waiters that queued behind us because of FIFO may now proceed.
-  while (value_ > 0) {
-    if (!wake_up_next()) break;
+  while (semaphore_.value_ > 0) {
+    if (!semaphore_.wake_up_next()) break;
   }
   if (error) std::rethrow_exception(error);
-  co_return true;
+  return true;
 }
+
+namespace {
+Task<bool> acquire_task(Semaphore& semaphore) {
+  Semaphore::Acquire acquire(semaphore);
+  co_return co_await acquire;
+}
+}  // namespace
+
+Task<bool> Semaphore::Acquire::as_task() && { return acquire_task(semaphore_); }
 
 void Semaphore::release() {
   if (bounded_ && value_ >= bound_) throw ValueError("BoundedSemaphore released too many times");
@@ -61,11 +65,6 @@ void Semaphore::release() {
   }
   ++value_;
   wake_up_next();
-}
-
-Task<Semaphore::Guard> Semaphore::scoped() {
-  co_await acquire();
-  co_return Guard(*this);
 }
 
 bool Semaphore::wake_up_next() noexcept {

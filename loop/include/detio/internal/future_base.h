@@ -96,6 +96,11 @@ class FutureBase : public WaitTarget {
     return *notes_;
   }
   FutureNotes* notes_if_any() const noexcept { return notes_.get(); }
+  // Pending again, as if new (its callbacks have all been queued).
+  void reset_to_pending() noexcept {
+    state_ = State::kPending;
+    exception_ = nullptr;
+  }
   static const std::string& no_text() noexcept {
     static const std::string empty;
     return empty;
@@ -139,9 +144,23 @@ struct Waiter : ListHook, FutureBase {
   void set_result() noexcept {
     if (!done()) set_done();
   }
+  // A woken waiter made pending again, for the next round of a waiting
+  // loop (a frameless Queue.get that lost its item to another task).
+  void rearm() noexcept { reset_to_pending(); }
   // Set when the primitive that listed this waiter was destroyed while the
   // waiter was still queued: cleanup code must not touch the primitive.
   bool orphaned = false;
+};
+
+// A Waiter that knows the frameless awaitable holding it, so its
+// WaitKind's rewait (see WaitKind) can find the awaitable.
+template <class Owner>
+struct OwnedWaiter : Waiter {
+  OwnedWaiter(const WaitKind* kind, Owner* owner_) noexcept : Waiter(kind), owner(owner_) {}
+  static Owner& owner_of(WaitTarget* target) noexcept {
+    return *static_cast<OwnedWaiter*>(static_cast<FutureBase*>(target))->owner;
+  }
+  Owner* owner;
 };
 
 // A primitive's queue of waiters. Destroying it marks the waiters orphaned.
