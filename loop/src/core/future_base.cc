@@ -32,10 +32,10 @@ void FutureBase::schedule_callbacks() noexcept {
   }
 }
 
-void FutureBase::rethrow_if_failed() const {
+void FutureBase::rethrow_failure() const {
   if (state_ == State::kCancelled) throw_cancelled(cancel_message());
   exception_retrieved_ = true;
-  if (exception_) std::rethrow_exception(exception_);
+  std::rethrow_exception(exception_);
 }
 
 void report_unretrieved_exception(const FutureBase& fut, std::string_view what) noexcept {

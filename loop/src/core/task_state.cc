@@ -251,10 +251,8 @@ std::string TaskStateBase::describe_wait() const {
   return std::string("waiting on ") + fut_waiter_->label();
 }
 
-TaskStateBase& running_task(const char* what) {
-  TaskStateBase* t = current_task_state();
-  if (!t) throw RuntimeError(std::string(what) + " must be called from inside a detio task");
-  return *t;
+void throw_not_in_task(const char* what) {
+  throw RuntimeError(std::string(what) + " must be called from inside a detio task");
 }
 
 void DoneCallbackNode::fire(ReadyNode* n, Action a) {

@@ -66,7 +66,10 @@ class FutureBase : public WaitTarget {
 
   // Throws CancelledError if cancelled, the stored exception if failed.
   // Both mark the exception as retrieved (see exception_unretrieved).
-  void rethrow_if_failed() const;
+  // Inline: a wait that ended normally only tests two fields.
+  void rethrow_if_failed() const {
+    if (state_ == State::kCancelled || exception_) rethrow_failure();
+  }
   std::exception_ptr exception() const noexcept {
     exception_retrieved_ = true;
     return exception_;
@@ -108,6 +111,7 @@ class FutureBase : public WaitTarget {
 
  private:
   void schedule_callbacks() noexcept;
+  [[noreturn]] void rethrow_failure() const;
 
   ReadyList callbacks_;
   std::exception_ptr exception_;

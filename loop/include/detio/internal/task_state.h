@@ -226,8 +226,16 @@ inline TaskStateBase* current_task_state() noexcept {
   return loop ? loop->current_task() : nullptr;
 }
 
-// The running task; throws RuntimeError outside one.
-TaskStateBase& running_task(const char* what);
+// Throws the RuntimeError of running_task() outside a task.
+[[noreturn]] void throw_not_in_task(const char* what);
+
+// The running task; throws RuntimeError outside one. Inline: every await
+// that suspends asks.
+inline TaskStateBase& running_task(const char* what) {
+  TaskStateBase* t = current_task_state();
+  if (!t) throw_not_in_task(what);
+  return *t;
+}
 
 // One line per unfinished task of `loop`, in creation order:
 // "<name>: <describe_wait()>" (detio/task_report.h).
