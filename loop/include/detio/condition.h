@@ -49,14 +49,7 @@ class Condition {
   // (a bool, a count, a pointer, an optional, ...). `pred` is kept in the
   // coroutine frame.
   template <class Pred>
-  Task<std::decay_t<std::invoke_result_t<Pred&>>> wait_for(Pred pred) {
-    auto result = pred();
-    while (!result) {
-      co_await wait();
-      result = pred();
-    }
-    co_return result;
-  }
+  Task<std::decay_t<std::invoke_result_t<Pred&>>> wait_for(Pred pred);
   // Wakes up to n waiting tasks (FIFO). RuntimeError without the lock held.
   void notify(int n = 1);
   void notify_all();
@@ -122,5 +115,15 @@ class [[nodiscard]] Condition::Wait {
 };
 
 inline Condition::Wait Condition::wait() noexcept { return Wait(*this); }
+
+template <class Pred>
+Task<std::decay_t<std::invoke_result_t<Pred&>>> Condition::wait_for(Pred pred) {
+  auto result = pred();
+  while (!result) {
+    co_await wait();
+    result = pred();
+  }
+  co_return result;
+}
 
 }  // namespace detio
