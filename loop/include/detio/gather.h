@@ -75,38 +75,48 @@ Task<std::tuple<ResultOf<typename AwaitResult<Children>::type>...>> gather_tuple
       children);
 }
 
-// The gather's state, made when gather() is called with every child
-// watched (asyncio's gather adds its done callback right after
+// A gather's children with its state, made when gather() is called with
+// every child watched (asyncio's gather adds its done callback right after
 // ensure_future), so a child is touched once while it is still in cache.
+// One object, so the state (which looks at the children when destroyed)
+// always goes first: compilers destroy a coroutine's parameter copies in
+// different orders.
 template <class Child>
-std::unique_ptr<GatherState> watch_all(const std::vector<Child>& children, bool return_exceptions) {
+struct Watched {
+  std::vector<Child> children;
+  std::unique_ptr<GatherState> state;
+};
+
+template <class Child>
+Watched<Child> watch_all(std::vector<Child> children, bool return_exceptions) {
   auto state = std::make_unique<GatherState>(children.size(), return_exceptions);
   for (const Child& c : children) state->watch(c.state());
-  return state;
+  return Watched<Child>{std::move(children), std::move(state)};
 }
 
-// Spawns `tasks` in order, each watched by `state` as soon as it exists.
+// Spawns `tasks` in order, each watched as soon as it exists.
 template <class T>
-std::vector<TaskHandle<T>> spawn_watched(std::vector<Task<T>> tasks, GatherState& state) {
+Watched<TaskHandle<T>> spawn_watched(std::vector<Task<T>> tasks, bool return_exceptions) {
+  auto state = std::make_unique<GatherState>(tasks.size(), return_exceptions);
   std::vector<TaskHandle<T>> handles;
   handles.reserve(tasks.size());
   for (Task<T>& t : tasks) {
     handles.push_back(create_task(std::move(t)));
-    state.watch(handles.back().state());
+    state->watch(handles.back().state());
   }
-  return handles;
+  return Watched<TaskHandle<T>>{std::move(handles), std::move(state)};
 }
 
 template <class Child, class T = typename AwaitResult<Child>::type>
-Task<std::vector<ResultOf<T>>> gather_vector(std::vector<Child> children, std::unique_ptr<GatherState> state) {
-  co_await FutureAwaiter(*state);
+Task<std::vector<ResultOf<T>>> gather_vector(Watched<Child> watched) {
+  co_await FutureAwaiter(*watched.state);
   std::vector<ResultOf<T>> results;
   if constexpr (std::is_void_v<T>) {
     // The gather succeeded, so every child did: nothing to read back.
-    results.resize(children.size());
+    results.resize(watched.children.size());
   } else {
-    results.reserve(children.size());
-    for (const Child& c : children) results.push_back(c.result());
+    results.reserve(watched.children.size());
+    for (const Child& c : watched.children) results.push_back(c.result());
   }
   co_return results;
 }
@@ -130,12 +140,11 @@ Task<std::tuple<Outcome<typename AwaitResult<Children>::type>...>> gather_settle
 }
 
 template <class Child, class T = typename AwaitResult<Child>::type>
-Task<std::vector<Outcome<T>>> gather_settled_vector(std::vector<Child> children,
-                                                    std::unique_ptr<GatherState> state) {
-  co_await FutureAwaiter(*state);
+Task<std::vector<Outcome<T>>> gather_settled_vector(Watched<Child> watched) {
+  co_await FutureAwaiter(*watched.state);
   std::vector<Outcome<T>> results;
-  results.reserve(children.size());
-  for (const Child& c : children) results.push_back(outcome_of(c));
+  results.reserve(watched.children.size());
+  for (const Child& c : watched.children) results.push_back(outcome_of(c));
   co_return results;
 }
 
@@ -154,19 +163,15 @@ Task<std::tuple<ResultOf<typename internal::AwaitResult<Args>::type>...>> gather
 // gather over a vector of Tasks, TaskHandles or Futures: a vector of results.
 template <class T>
 Task<std::vector<ResultOf<T>>> gather(std::vector<Task<T>> tasks) {
-  auto state = std::make_unique<internal::GatherState>(tasks.size(), false);
-  std::vector<TaskHandle<T>> handles = internal::spawn_watched(std::move(tasks), *state);
-  return internal::gather_vector(std::move(handles), std::move(state));
+  return internal::gather_vector(internal::spawn_watched(std::move(tasks), false));
 }
 template <class T>
 Task<std::vector<ResultOf<T>>> gather(std::vector<TaskHandle<T>> handles) {
-  std::unique_ptr<internal::GatherState> state = internal::watch_all(handles, false);
-  return internal::gather_vector(std::move(handles), std::move(state));
+  return internal::gather_vector(internal::watch_all(std::move(handles), false));
 }
 template <class T>
 Task<std::vector<ResultOf<T>>> gather(std::vector<Future<T>> futures) {
-  std::unique_ptr<internal::GatherState> state = internal::watch_all(futures, false);
-  return internal::gather_vector(std::move(futures), std::move(state));
+  return internal::gather_vector(internal::watch_all(std::move(futures), false));
 }
 
 // gather_settled(a, b, ...) (gather(a, b, return_exceptions=True)): a
@@ -180,19 +185,15 @@ Task<std::tuple<Outcome<typename internal::AwaitResult<Args>::type>...>> gather_
 
 template <class T>
 Task<std::vector<Outcome<T>>> gather_settled(std::vector<Task<T>> tasks) {
-  auto state = std::make_unique<internal::GatherState>(tasks.size(), true);
-  std::vector<TaskHandle<T>> handles = internal::spawn_watched(std::move(tasks), *state);
-  return internal::gather_settled_vector(std::move(handles), std::move(state));
+  return internal::gather_settled_vector(internal::spawn_watched(std::move(tasks), true));
 }
 template <class T>
 Task<std::vector<Outcome<T>>> gather_settled(std::vector<TaskHandle<T>> handles) {
-  std::unique_ptr<internal::GatherState> state = internal::watch_all(handles, true);
-  return internal::gather_settled_vector(std::move(handles), std::move(state));
+  return internal::gather_settled_vector(internal::watch_all(std::move(handles), true));
 }
 template <class T>
 Task<std::vector<Outcome<T>>> gather_settled(std::vector<Future<T>> futures) {
-  std::unique_ptr<internal::GatherState> state = internal::watch_all(futures, true);
-  return internal::gather_settled_vector(std::move(futures), std::move(state));
+  return internal::gather_settled_vector(internal::watch_all(std::move(futures), true));
 }
 
 }  // namespace detio
