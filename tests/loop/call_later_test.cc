@@ -67,6 +67,28 @@ TEST(CallLater, ACallbackCanCancelAnotherDueInTheSameIteration) {
   EXPECT_THAT(log, ElementsAre("first cancelled second"));
 }
 
+// While it runs, a callback is no longer pending (cancelling its own handle
+// is too late) yet still alive; what it captured is released once it
+// returned, handle or no handle.
+TEST(CallLater, ACallbackRunningIsNoLongerPendingAndFreesItsStateAfterwards) {
+  Log log;
+  auto held = std::make_shared<int>(0);
+  std::weak_ptr<int> watch = held;
+  detio::sim::run([&]() -> Task<void> {
+    detio::CallbackHandle self;
+    self = detio::call_soon([&, held = std::move(held)] {
+      log.push_back(self.cancel() ? "cancelled itself" : "too late to cancel itself");
+      log.push_back(watch.expired() ? "state gone while running" : "state alive while running");
+    });
+    detio::call_soon([&log, h = std::make_unique<int>(7)] { log.push_back("move-only: " + std::to_string(*h)); });
+    co_await detio::sleep(0ms);
+    log.push_back(watch.expired() ? "state freed" : "state still held");
+    log.push_back(self.cancelled() ? "handle reads cancelled" : "handle reads not cancelled");
+  }());
+  EXPECT_THAT(log, ElementsAre("too late to cancel itself", "state alive while running", "move-only: 7", "state freed",
+                               "handle reads cancelled"));
+}
+
 TEST(CallLater, OutsideALoopIsARuntimeError) {
   EXPECT_THROW(detio::call_soon([] {}), detio::RuntimeError);
   EXPECT_THROW(detio::call_later(1s, [] {}), detio::RuntimeError);

@@ -246,6 +246,57 @@ TEST(EpollBackend, TheClockIsMonotonicAndCloseToTheWallClock) {
   }());
 }
 
+namespace {
+void spin_for(std::chrono::nanoseconds d) {
+  const auto until = std::chrono::steady_clock::now() + d;
+  while (std::chrono::steady_clock::now() < until) {
+  }
+}
+}  // namespace
+
+// With no timer pending the loop defers its clock read to the first now()
+// of an iteration: the time still follows the real clock across a
+// CPU-bound stretch of task switches, and stays constant within a step.
+TEST(EpollBackend, TheLoopTimeFollowsTheClockThroughBusyIterationsWithoutTimers) {
+  detio::run([&]() -> Task<void> {
+    detio::Event ping, pong;
+    auto partner = detio::create_task([](detio::Event& ping, detio::Event& pong) -> Task<void> {
+      for (int i = 0; i < 3; ++i) {
+        co_await ping.wait();
+        ping.clear();
+        spin_for(3ms);
+        pong.set();
+      }
+    }(ping, pong));
+    for (int i = 0; i < 3; ++i) {
+      const detio::TimePoint before = detio::now();
+      spin_for(2ms);
+      EXPECT_EQ(detio::now(), before) << "the time moved within one step";
+      ping.set();
+      co_await pong.wait();
+      pong.clear();
+      // Two switches later, after 5 ms of busy work in between.
+      EXPECT_GE(detio::now() - before, 5ms);
+    }
+    co_await partner;
+  }());
+}
+
+// A timer armed while the clock read is deferred counts from the time
+// read at that moment, not from an older one.
+TEST(EpollBackend, ATimerArmedInABusyStretchCountsFromTheCurrentTime) {
+  detio::run([&]() -> Task<void> {
+    for (int i = 0; i < 3; ++i) {
+      co_await detio::sleep(0ms);
+      spin_for(3ms);
+    }
+    const auto wall_start = std::chrono::steady_clock::now();
+    co_await detio::sleep(0ms);  // an iteration with no timer: time deferred
+    co_await detio::sleep(20ms);
+    EXPECT_GE(std::chrono::steady_clock::now() - wall_start, 20ms);
+  }());
+}
+
 TEST(EpollBackend, BuggifyIsAlwaysFalseOnTheRealBackend) {
   detio::run([&]() -> Task<void> {
     for (int i = 0; i < 1000; ++i) EXPECT_FALSE(detio::sim::buggify(1.0));

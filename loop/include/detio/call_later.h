@@ -35,26 +35,21 @@ class CallbackHandle {
   internal::Ref<internal::ScheduledCallback> callback_;
 };
 
-namespace internal {
-CallbackHandle schedule_callback(std::optional<TimePoint> when, absl::AnyInvocable<void()> fn);
-CallbackHandle schedule_callback_after(Duration delay, absl::AnyInvocable<void()> fn);
-}  // namespace internal
-
 template <class F>
 CallbackHandle call_soon(F f) {
-  return internal::schedule_callback(std::nullopt, std::move(f));
+  return CallbackHandle(internal::ScheduledCallback::schedule(internal::running_loop(), std::nullopt, std::move(f)));
 }
 
-// A deadline now or in the past still goes through the timers, as in
-// asyncio: it runs on the next iteration, ordered by deadline.
 template <class F>
 CallbackHandle call_at(TimePoint when, F f) {
-  return internal::schedule_callback(when, std::move(f));
+  return CallbackHandle(internal::ScheduledCallback::schedule(internal::running_loop(), when, std::move(f)));
 }
 
 template <class F>
 CallbackHandle call_later(Duration delay, F f) {
-  return internal::schedule_callback_after(delay, std::move(f));
+  internal::LoopCore& loop = internal::running_loop();
+  return CallbackHandle(
+      internal::ScheduledCallback::schedule(loop, internal::deadline_after(loop.now(), delay), std::move(f)));
 }
 
 }  // namespace detio

@@ -1,42 +1,22 @@
 #include "detio/internal/frame_pool.h"
 
+#if DETIO_FRAME_POOL
+
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <cstdlib>
 #include <mutex>
-#include <new>
 #include <utility>
 #include <vector>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define DETIO_FRAME_POOL 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define DETIO_FRAME_POOL 0
-#endif
-#endif
-#ifndef DETIO_FRAME_POOL
-#define DETIO_FRAME_POOL 1
-#endif
+namespace detio::internal::frame_pool {
 
-namespace detio::internal {
+constinit thread_local FreeLists free_lists{};
+
 namespace {
 
-#if DETIO_FRAME_POOL
-// 16-byte size classes up to 2 KiB: a block wastes at most 15 bytes, and
-// blocks are carved from slabs, so there is no malloc header per frame
-// either (at a million tasks both add up).
-constexpr std::size_t kGranule = 16;
-constexpr std::size_t kClasses = 128;
 constexpr std::size_t kFirstSlab = 64 * 1024;
 constexpr std::size_t kMaxSlab = 4 * 1024 * 1024;
-
-struct FreeBlock {
-  FreeBlock* next;
-};
-
-using FreeLists = std::array<FreeBlock*, kClasses>;
 
 // Slabs live as long as the process: a frame made on one thread and freed
 // on another (a coroutine handed to the loop's thread) joins the second
@@ -45,7 +25,7 @@ using FreeLists = std::array<FreeBlock*, kClasses>;
 struct Shared {
   std::mutex mu;
   std::vector<void*> slabs;  // keeps them reachable for leak checkers
-  FreeLists orphans{};
+  std::array<FreeBlock*, kClasses> orphans{};
   // Whether `orphans` may hold anything: spares a lock per fresh block.
   std::atomic<bool> has_orphans{false};
 };
@@ -55,17 +35,32 @@ Shared& shared() {
   return *s;
 }
 
-class FramePool {
+void* checked_malloc(std::size_t size) {
+  void* p = std::malloc(size);
+  if (!p) throw std::bad_alloc();
+  return p;
+}
+
+void push_free(void* p, std::size_t c) noexcept {
+  auto* b = static_cast<FreeBlock*>(p);
+  b->next = free_lists.heads[c];
+  free_lists.heads[c] = b;
+}
+
+// This thread's slab. Made on the first carve, so its destructor (which
+// hands the thread's free blocks over to Shared::orphans) runs at the exit
+// of every thread that ever carved; a thread that only freed blocks made
+// elsewhere keeps them (slabs are never returned either way).
+class Slab {
  public:
-  FramePool() = default;
-  FramePool(const FramePool&) = delete;
-  ~FramePool() {
-    // Hand our free blocks over to the pools of threads still running.
+  Slab() = default;
+  Slab(const Slab&) = delete;
+  ~Slab() {
     Shared& s = shared();
     std::lock_guard lock(s.mu);
     for (std::size_t c = 0; c < kClasses; ++c) {
-      while (FreeBlock* b = heads_[c]) {
-        heads_[c] = b->next;
+      while (FreeBlock* b = free_lists.heads[c]) {
+        free_lists.heads[c] = b->next;
         b->next = s.orphans[c];
         s.orphans[c] = b;
         s.has_orphans.store(true, std::memory_order_relaxed);
@@ -73,93 +68,56 @@ class FramePool {
     }
   }
 
-  void* allocate(std::size_t size) {
-    const std::size_t c = class_of(size);
-    if (c >= kClasses) return checked_malloc(size);
-    if (FreeBlock* b = heads_[c]) {
-      heads_[c] = b->next;
-      return b;
-    }
-    return carve((c + 1) * kGranule, c);
-  }
-
-  void free(void* p, std::size_t size) noexcept {
-    const std::size_t c = class_of(size);
-    if (c >= kClasses) {
-      std::free(p);
-      return;
-    }
-    auto* b = static_cast<FreeBlock*>(p);
-    b->next = heads_[c];
-    heads_[c] = b;
+  void* carve(std::size_t block) {
+    if (static_cast<std::size_t>(end_ - next_) < block) grow();
+    void* p = next_;
+    next_ += block;
+    return p;
   }
 
  private:
-  static std::size_t class_of(std::size_t size) noexcept { return (size + kGranule - 1) / kGranule - 1; }
-
-  static void* checked_malloc(std::size_t size) {
-    void* p = std::malloc(size);
-    if (!p) throw std::bad_alloc();
-    return p;
-  }
-
-  void* carve(std::size_t block, std::size_t c) {
-    if (adopt_orphans(c)) return allocate(block);
-    if (static_cast<std::size_t>(slab_end_ - slab_next_) < block) new_slab();
-    void* p = slab_next_;
-    slab_next_ += block;
-    return p;
-  }
-
-  bool adopt_orphans(std::size_t c) {
-    Shared& s = shared();
-    if (!s.has_orphans.load(std::memory_order_relaxed)) return false;
-    std::lock_guard lock(s.mu);
-    if (!s.orphans[c]) return false;
-    heads_[c] = std::exchange(s.orphans[c], nullptr);
-    return true;
-  }
-
-  void new_slab() {
+  void grow() {
     // The tail of the old slab (a multiple of the granule, smaller than
     // the largest class) becomes one free block of exactly its size.
-    if (slab_next_ != slab_end_) free(slab_next_, static_cast<std::size_t>(slab_end_ - slab_next_));
-    slab_size_ = slab_size_ == 0 ? kFirstSlab : std::min(slab_size_ * 2, kMaxSlab);
-    auto* slab = static_cast<char*>(checked_malloc(slab_size_));
+    if (next_ != end_) push_free(next_, class_of(static_cast<std::size_t>(end_ - next_)));
+    size_ = size_ == 0 ? kFirstSlab : std::min(size_ * 2, kMaxSlab);
+    auto* slab = static_cast<char*>(checked_malloc(size_));
     {
       Shared& s = shared();
       std::lock_guard lock(s.mu);
       s.slabs.push_back(slab);
     }
-    slab_next_ = slab;
-    slab_end_ = slab + slab_size_;
+    next_ = slab;
+    end_ = slab + size_;
   }
 
-  FreeLists heads_{};
-  char* slab_next_ = nullptr;
-  char* slab_end_ = nullptr;
-  std::size_t slab_size_ = 0;
+  char* next_ = nullptr;
+  char* end_ = nullptr;
+  std::size_t size_ = 0;
 };
 
-thread_local FramePool pool;
-#endif
+thread_local Slab slab;
+
+bool adopt_orphans(std::size_t c) {
+  Shared& s = shared();
+  if (!s.has_orphans.load(std::memory_order_relaxed)) return false;
+  std::lock_guard lock(s.mu);
+  if (!s.orphans[c]) return false;
+  free_lists.heads[c] = std::exchange(s.orphans[c], nullptr);
+  return true;
+}
 
 }  // namespace
 
-void* allocate_frame(std::size_t size) {
-#if DETIO_FRAME_POOL
-  return pool.allocate(size);
-#else
-  return ::operator new(size);
-#endif
+void* allocate_slow(std::size_t size) {
+  const std::size_t c = class_of(size);
+  if (c >= kClasses) return checked_malloc(size);
+  if (adopt_orphans(c)) return allocate_frame(size);
+  return slab.carve((c + 1) * kGranule);
 }
 
-void free_frame(void* p, std::size_t size) noexcept {
-#if DETIO_FRAME_POOL
-  pool.free(p, size);
-#else
-  ::operator delete(p, size);
-#endif
-}
+void free_large(void* p) noexcept { std::free(p); }
 
-}  // namespace detio::internal
+}  // namespace detio::internal::frame_pool
+
+#endif

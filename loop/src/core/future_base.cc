@@ -8,19 +8,7 @@
 
 namespace detio::internal {
 
-void FutureBase::add_callback(ReadyNode* node) noexcept {
-  LoopCore* loop = LoopCore::current();
-  if (done()) {
-    if (loop) loop->call_soon(node);
-    return;
-  }
-  if (loop) home_id_ = loop->id();
-  callbacks_.push_back(node);
-}
-
-void FutureBase::schedule_callbacks() noexcept {
-  if (callbacks_.empty()) return;
-  LoopCore* loop = LoopCore::current();
+void FutureBase::schedule_callbacks_elsewhere(LoopCore* loop) noexcept {
   if (home_id_ != 0 && (!loop || loop->id() != home_id_)) {
     if (LoopCore* home = LoopCore::find_alive(home_id_)) loop = home;
   }

@@ -56,8 +56,14 @@ LoopCore& running_loop() {
   return *loop;
 }
 
+void LoopCore::read_deferred_clock() const noexcept {
+  now_deferred_ = false;
+  now_ = std::max(now_, clock_(clock_context_));
+}
+
 void LoopCore::run_once() {
-  const TimePoint horizon = schedule_ ? schedule_->timer_horizon(now_) : now_;
+  // Only a pending timer needs the time (a deferred clock is read here).
+  const TimePoint horizon = timers_.empty() ? TimePoint::min() : schedule_ ? schedule_->timer_horizon(now()) : now();
   while (!timers_.empty() && timers_.top()->when <= horizon) {
     TimerEntry* due = timers_.pop();
     // A timer past now() was coalesced into this iteration: it never fires

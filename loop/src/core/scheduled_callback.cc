@@ -7,23 +7,14 @@
 
 namespace detio::internal {
 
-ScheduledCallback::ScheduledCallback(std::optional<TimePoint> when, absl::AnyInvocable<void()> fn,
-                                     OwnerId owner)
-    : TimerNode(&ScheduledCallback::fire),
-      LoopOwned(&ScheduledCallback::release_by_loop, owner),
-      fn_(std::move(fn)),
-      deadline_(when) {}
-
-ScheduledCallback* ScheduledCallback::schedule(LoopCore& loop, std::optional<TimePoint> when,
-                                               absl::AnyInvocable<void()> fn) {
+ScheduledCallback* ScheduledCallback::enqueue(LoopCore& loop, ScheduledCallback* callback) {
   // It belongs to the owner of whoever scheduled it: it runs on its
   // behalf and dies with it (a killed simulated node).
-  auto* callback = new ScheduledCallback(when, std::move(fn), loop.current_owner());
   loop.adopt(callback);
   // As asyncio, a deadline (even a past one) is a timer: it joins the
   // ready queue at the start of the next iteration, in deadline order.
-  if (when) {
-    loop.call_at_user(callback, *when);
+  if (callback->deadline_) {
+    loop.call_at_user(callback, *callback->deadline_);
   } else {
     loop.call_soon(callback);
   }
@@ -36,11 +27,17 @@ void ScheduledCallback::fire(ReadyNode* node, Action action) {
     self->drop();
     return;
   }
-  absl::AnyInvocable<void()> fn = std::move(self->fn_);
-  const OwnerId owner = self->owner;
-  self->drop();
-  OwnerScope scope(running_loop(), owner);
-  run_reporting_errors(fn, "a call_soon/call_later callback");
+  // Not pending any more (a cancel() from the callback itself is too
+  // late), but alive until it returns: the loop's reference is dropped
+  // after it ran, and the function with it.
+  self->pending_ = false;
+  self->LoopOwned::unlink();
+  {
+    OwnerScope scope(running_loop(), self->owner);
+    run_reporting_errors(self->fn_, "a call_soon/call_later callback");
+  }
+  self->fn_ = nullptr;
+  self->unref();
 }
 
 bool ScheduledCallback::cancel() noexcept {
@@ -63,19 +60,6 @@ void ScheduledCallback::drop() noexcept {
   LoopOwned::unlink();
   fn_ = nullptr;
   unref();
-}
-
-}  // namespace detio::internal
-
-namespace detio::internal {
-
-CallbackHandle schedule_callback(std::optional<TimePoint> when, absl::AnyInvocable<void()> fn) {
-  return CallbackHandle(ScheduledCallback::schedule(running_loop(), when, std::move(fn)));
-}
-
-CallbackHandle schedule_callback_after(Duration delay, absl::AnyInvocable<void()> fn) {
-  LoopCore& loop = running_loop();
-  return CallbackHandle(ScheduledCallback::schedule(loop, deadline_after(loop.now(), delay), std::move(fn)));
 }
 
 }  // namespace detio::internal

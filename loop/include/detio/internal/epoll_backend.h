@@ -85,7 +85,13 @@ class EpollBackend final : public Network {
   };
 
   TimePoint clock() const noexcept;
+  static TimePoint read_clock(const void* self) noexcept;
+  // Sets (or defers) the loop's time for the iteration after a poll.
+  void start_iteration(LoopCore& loop) const noexcept;
   bool nothing_can_happen() const;
+  // poll() when it must look at I/O (kept apart: the common no-I/O case of
+  // a task switch stays a small function).
+  [[gnu::noinline]] bool poll_io(LoopCore& loop, std::optional<TimePoint> deadline);
 
   LoopCore loop_;
   int epoll_fd_ = -1;

@@ -10,12 +10,12 @@
 #include <string>
 #include <string_view>
 
+#include "detio/internal/loop_core.h"
 #include "detio/internal/ready_node.h"
 #include "detio/internal/wait_target.h"
 
 namespace detio::internal {
 
-class LoopCore;
 class TimeoutScope;
 
 // What a future or task keeps only when it has it: a million tasks never
@@ -49,7 +49,11 @@ class FutureBase : public WaitTarget {
   bool is_task() const noexcept { return is_task_; }
 
   // Settles the future (the value, if any, is stored by the owner first).
-  void set_done(std::exception_ptr error = nullptr) noexcept {
+  void set_done() noexcept {
+    state_ = State::kDone;  // a pending future holds no exception
+    schedule_callbacks();
+  }
+  void set_done(std::exception_ptr error) noexcept {
     state_ = State::kDone;
     exception_ = std::move(error);
     schedule_callbacks();
@@ -61,7 +65,16 @@ class FutureBase : public WaitTarget {
   }
 
   // Queues `node` when the future settles (at once if it already has).
-  void add_callback(ReadyNode* node) noexcept;
+  // Inline: every suspending await registers its task here.
+  void add_callback(ReadyNode* node) noexcept {
+    LoopCore* loop = LoopCore::current();
+    if (done()) {
+      if (loop) loop->call_soon(node);
+      return;
+    }
+    if (loop) home_id_ = loop->id();
+    callbacks_.push_back(node);
+  }
   ReadyList& callbacks() noexcept { return callbacks_; }
 
   // Throws CancelledError if cancelled, the stored exception if failed.
@@ -110,7 +123,18 @@ class FutureBase : public WaitTarget {
   }
 
  private:
-  void schedule_callbacks() noexcept;
+  // Inline for the common case: settled on the loop its callbacks came from.
+  void schedule_callbacks() noexcept {
+    if (callbacks_.empty()) return;
+    LoopCore* loop = LoopCore::current();
+    if (loop && loop->id() == home_id_) [[likely]] {
+      loop->call_soon_all(callbacks_);
+    } else {
+      schedule_callbacks_elsewhere(loop);
+    }
+  }
+  // From outside their loop, or with no loop left.
+  void schedule_callbacks_elsewhere(LoopCore* current) noexcept;
   [[noreturn]] void rethrow_failure() const;
 
   ReadyList callbacks_;

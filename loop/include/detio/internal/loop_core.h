@@ -57,8 +57,26 @@ class LoopCore {
   static LoopCore* find_alive(std::uint64_t id) noexcept;
   std::uint64_t id() const noexcept { return id_; }
 
-  TimePoint now() const noexcept { return now_; }
-  void set_now(TimePoint t) noexcept { now_ = t; }
+  // The loop's time: constant within an iteration (the clock read at the
+  // iteration's start, or at the first call if the backend deferred it).
+  TimePoint now() const noexcept {
+    if (now_deferred_) [[unlikely]] read_deferred_clock();
+    return now_;
+  }
+  void set_now(TimePoint t) noexcept {
+    now_ = t;
+    now_deferred_ = false;
+  }
+  // The backend's clock, for defer_now(): `read(context)`.
+  using ClockFn = TimePoint (*)(const void* context) noexcept;
+  void set_clock(ClockFn read, const void* context) noexcept {
+    clock_ = read;
+    clock_context_ = context;
+  }
+  // A new iteration starts, but nothing may need its time (no timer is
+  // pending): the clock is read at the first now(), if any. Saves a clock
+  // read per iteration of a CPU-bound stretch. Needs set_clock().
+  void defer_now() noexcept { now_deferred_ = true; }
 
   void call_soon(ReadyNode* n) noexcept { ready_.push_back(n); }
   void call_soon_all(ReadyList& nodes) noexcept { ready_.splice_back(nodes); }
@@ -165,11 +183,16 @@ class LoopCore {
     timers_.push(t);
   }
 
+  void read_deferred_clock() const noexcept;
+
   static thread_local LoopCore* current_;
   static thread_local std::vector<LoopCore*> alive_;
   const std::uint64_t id_;
 
-  TimePoint now_{};
+  mutable TimePoint now_{};
+  mutable bool now_deferred_ = false;
+  ClockFn clock_ = nullptr;
+  const void* clock_context_ = nullptr;
   ReadyList ready_;
   TimerHeap timers_;
   std::uint64_t next_timer_seq_ = 0;

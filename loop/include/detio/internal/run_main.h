@@ -3,9 +3,10 @@
 // let it unwind, then free every frame. A backend (the LoopBackend concept)
 // owns a LoopCore and provides:
 //   bool poll(LoopCore&, std::optional<TimePoint> deadline)
-//     called on every iteration: wait for I/O until the deadline (not at all
-//     when work is ready: the deadline is then now()); false if no event
-//     can ever arrive again;
+//     called on every iteration: wait for I/O until the deadline (nullopt:
+//     without limit; kWorkIsReady: not at all) and set the loop's time (or
+//     defer it, see LoopCore::defer_now); false if no event can ever
+//     arrive again;
 //   bool out_of_budget()
 //     true to stop driving although main is unfinished (a hang);
 //   std::exception_ptr cannot_finish(const TaskHandleBase& main, bool hung)
@@ -33,6 +34,9 @@ concept LoopBackend = requires(B& backend, const B& const_backend, LoopCore& loo
   { backend.cannot_finish(main, true) } -> std::same_as<std::exception_ptr>;
 };
 
+// The deadline poll() gets when work is ready: look at I/O, do not wait.
+inline constexpr TimePoint kWorkIsReady = TimePoint::min();
+
 template <class Backend, class Done>
 bool drive_until(LoopCore& loop, Backend& backend, Done&& done) {
   while (!done()) {
@@ -40,7 +44,7 @@ bool drive_until(LoopCore& loop, Backend& backend, Done&& done) {
       // Work is ready: still look at I/O, without waiting (a deadline of
       // now), as asyncio's _run_once does, so that busy tasks starve
       // neither the sockets nor the real clock. A no-op under sim.
-      backend.poll(loop, loop.now());
+      backend.poll(loop, kWorkIsReady);
     } else if (!backend.poll(loop, loop.next_deadline())) {
       return false;
     }

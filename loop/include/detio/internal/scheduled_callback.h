@@ -5,6 +5,7 @@
 #pragma once
 
 #include <optional>
+#include <utility>
 
 #include "absl/functional/any_invocable.h"
 #include "detio/internal/frame_pool.h"
@@ -17,7 +18,11 @@ namespace detio::internal {
 class ScheduledCallback final : TimerNode, LoopOwned {
  public:
   // Queues `fn` on `loop`: at `when`, or on the next iteration if nullopt.
-  static ScheduledCallback* schedule(LoopCore& loop, std::optional<TimePoint> when, absl::AnyInvocable<void()> fn);
+  // A template, so that a lambda is moved once, into its callback.
+  template <class F>
+  static ScheduledCallback* schedule(LoopCore& loop, std::optional<TimePoint> when, F&& fn) {
+    return enqueue(loop, new ScheduledCallback(when, std::forward<F>(fn), loop.current_owner()));
+  }
 
   // From the frame pool: scheduling a callback costs no malloc in steady state.
   static void* operator new(std::size_t size) { return allocate_frame(size); }
@@ -33,7 +38,13 @@ class ScheduledCallback final : TimerNode, LoopOwned {
   }
 
  private:
-  ScheduledCallback(std::optional<TimePoint> when, absl::AnyInvocable<void()> fn, OwnerId owner);
+  template <class F>
+  ScheduledCallback(std::optional<TimePoint> when, F&& fn, OwnerId owner)
+      : TimerNode(&ScheduledCallback::fire),
+        LoopOwned(&ScheduledCallback::release_by_loop, owner),
+        fn_(std::forward<F>(fn)),
+        deadline_(when) {}
+  static ScheduledCallback* enqueue(LoopCore& loop, ScheduledCallback* callback);
   static void fire(ReadyNode* node, Action action);
   static void release_by_loop(LoopOwned* owned) noexcept;
   // The callback will not run (cancelled, run, or the loop ended).
