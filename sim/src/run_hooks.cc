@@ -25,6 +25,11 @@ RunHooks::RunHooks(detio::internal::LoopCore& loop, const ExploreOptions& explor
       trace_(trace),
       schedule_random_(schedule_random),
       inject_random_(inject_random) {
+  // Only injection acts at suspensions and wake-ups; only a non-FIFO ready
+  // order reorders a batch (both options are fixed for the run).
+  watches_suspend_ = inject_.cancel && inject_.at == InjectAt::kSuspend;
+  watches_wakeup_ = inject_.cancel && inject_.at == InjectAt::kWakeup;
+  reorders_batches_ = explore_.ready_order != ReadyOrder::kFifo;
   if (explore_.ready_order == ReadyOrder::kPct) {
     for (int i = 0; i < explore_.pct_change_points; ++i) {
       change_points_[static_cast<std::uint64_t>(

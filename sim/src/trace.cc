@@ -107,18 +107,17 @@ std::string_view to_string(TraceKind kind) noexcept {
   return "?";
 }
 
-void Trace::record(TimePoint time, TraceKind kind, std::uint32_t node, std::uint64_t task, std::string_view detail) {
-  detio::internal::trace_mix(hash_, static_cast<std::uint64_t>(time.time_since_epoch().count()));
-  detio::internal::trace_mix(hash_, (static_cast<std::uint64_t>(kind) << 32) | node);
-  detio::internal::trace_mix(hash_, task);
+void Trace::record_detail(TimePoint time, TraceKind kind, std::uint32_t node, std::uint64_t task,
+                          std::string_view detail) {
   // A timer's detail is only formatted when events are kept, and its due
-  // time is already hashed (as `task`): hashing it would make a traced run's
-  // hash differ from the same run untraced.
-  if (!detail.empty() && kind != TraceKind::kTimer) detio::internal::trace_mix(hash_, detail);
-  ++count_;
-  if (keep_events_ && (keep_steps_ || kind != TraceKind::kStep)) {
-    events_.push_back(TraceEvent{time, kind, node, task, std::string(detail)});
-  }
+  // time is already hashed (as `task`): hashing it would make a traced
+  // run's hash differ from the same run untraced.
+  if (kind != TraceKind::kTimer) detio::internal::trace_mix(hash_, detail);
+  if (keep_events_ && (keep_steps_ || kind != TraceKind::kStep)) keep(time, kind, node, task, detail);
+}
+
+void Trace::keep(TimePoint time, TraceKind kind, std::uint32_t node, std::uint64_t task, std::string_view detail) {
+  events_.push_back(TraceEvent{time, kind, node, task, std::string(detail)});
 }
 
 void Trace::clear() {

@@ -75,7 +75,7 @@ void LoopCore::run_once() {
   // Only what is queued now runs in this iteration; ready_ may grow meanwhile.
   ReadyList batch;
   batch.splice_back(ready_);
-  if (schedule_) schedule_->order_batch(batch);
+  if (schedule_ && schedule_->reorders_batches()) schedule_->order_batch(batch);
   try {
     while (ReadyNode* n = batch.pop_front()) n->run();
   } catch (...) {

@@ -76,7 +76,7 @@ void TaskStateBase::suspend_on(FutureBase* fut, std::coroutine_handle<> resume_a
   fut_waiter_ = fut;
   fut->add_callback(static_cast<TaskStep*>(this));
   if (has(kMustCancel) && fut->cancel(notes_text(&FutureNotes::pending_cancel_message))) set(kMustCancel, false);
-  if (LoopObserver* o = loop_->observer()) o->on_suspend(*this);
+  if (LoopObserver* o = loop_->observer(); o && o->watches_suspend()) o->on_suspend(*this);
 }
 
 void TaskStateBase::park(WaitTarget* waiter, std::coroutine_handle<> resume_at) {
@@ -84,7 +84,7 @@ void TaskStateBase::park(WaitTarget* waiter, std::coroutine_handle<> resume_at) 
   fut_waiter_ = waiter;
   set(kWaitCancelled, false);
   if (has(kMustCancel) && cancel_wait(notes_text(&FutureNotes::pending_cancel_message))) set(kMustCancel, false);
-  if (LoopObserver* o = loop_->observer()) o->on_suspend(*this);
+  if (LoopObserver* o = loop_->observer(); o && o->watches_suspend()) o->on_suspend(*this);
 }
 
 void TaskStateBase::sleep_until(TimePoint when, std::coroutine_handle<> resume_at) {
@@ -136,7 +136,7 @@ void TaskStateBase::resume_from_wait() {
 void TaskStateBase::yield(std::coroutine_handle<> resume_at) {
   resume_point_ = resume_at;
   loop_->call_soon(static_cast<TaskStep*>(this));
-  if (LoopObserver* o = loop_->observer()) o->on_suspend(*this);
+  if (LoopObserver* o = loop_->observer(); o && o->watches_suspend()) o->on_suspend(*this);
 }
 
 void TaskStateBase::throw_if_cancel_pending() {
@@ -148,7 +148,7 @@ void TaskStateBase::throw_if_cancel_pending() {
 void TaskStateBase::step() {
   if (fut_waiter_) {
     // Woken by the future it awaited, not resumed yet.
-    if (LoopObserver* o = loop_->observer()) o->on_wakeup(*this);
+    if (LoopObserver* o = loop_->observer(); o && o->watches_wakeup()) o->on_wakeup(*this);
   }
   WaitTarget* const woken_from = fut_waiter_;
   fut_waiter_ = nullptr;

@@ -33,8 +33,16 @@ class LoopObserver {
   virtual void on_finish(TaskStateBase& task) = 0;
   virtual void on_timer(TimePoint due) = 0;
 
+  // Whether on_suspend / on_wakeup may act at all: the loop skips the call
+  // when they would not (a run without injection), as each task switch
+  // passes both.
+  bool watches_suspend() const noexcept { return watches_suspend_; }
+  bool watches_wakeup() const noexcept { return watches_wakeup_; }
+
  protected:
   ~LoopObserver() = default;
+  bool watches_suspend_ = true;
+  bool watches_wakeup_ = true;
 };
 
 class SchedulePolicy {
@@ -50,9 +58,12 @@ class SchedulePolicy {
   virtual TimePoint timer_horizon(TimePoint now) = 0;
   // May reorder the task steps of one ready batch; other nodes keep FIFO.
   virtual void order_batch(ReadyList& batch) = 0;
+  // False if order_batch never reorders (FIFO): the loop skips the call.
+  bool reorders_batches() const noexcept { return reorders_batches_; }
 
  protected:
   ~SchedulePolicy() = default;
+  bool reorders_batches_ = true;
 };
 
 }  // namespace detio::internal

@@ -12,9 +12,10 @@ namespace detio::internal {
 
 inline constexpr std::uint64_t kTraceHashSeed = 0xcbf29ce484222325ULL;
 
+// Multiply-xorshift: four instructions, so that hashing every step of
+// every run costs little; the multiply makes the result depend on order.
 inline void trace_mix(std::uint64_t& h, std::uint64_t value) noexcept {
-  h ^= value + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-  h *= 0xff51afd7ed558ccdULL;
+  h = (h ^ value) * 0xff51afd7ed558ccdULL;
   h ^= h >> 32;
 }
 

@@ -51,7 +51,18 @@ class Trace {
   explicit Trace(bool keep_events = true, bool keep_steps = false)
       : keep_events_(keep_events), keep_steps_(keep_steps) {}
 
-  void record(TimePoint time, TraceKind kind, std::uint32_t node, std::uint64_t task, std::string_view detail);
+  // Inline: every task step of every run is recorded (hashed).
+  void record(TimePoint time, TraceKind kind, std::uint32_t node, std::uint64_t task, std::string_view detail) {
+    detio::internal::trace_mix(hash_, static_cast<std::uint64_t>(time.time_since_epoch().count()));
+    detio::internal::trace_mix(hash_, (static_cast<std::uint64_t>(kind) << 32) | node);
+    detio::internal::trace_mix(hash_, task);
+    ++count_;
+    if (!detail.empty()) [[unlikely]] {
+      record_detail(time, kind, node, task, detail);
+    } else if (keep_events_ && (keep_steps_ || kind != TraceKind::kStep)) {
+      keep(time, kind, node, task, detail);
+    }
+  }
   // False for a hash-only trace: callers skip formatting details.
   bool keeps_events() const noexcept { return keep_events_; }
   bool keeps_steps() const noexcept { return keep_events_ && keep_steps_; }
@@ -76,6 +87,9 @@ class Trace {
   // The simulated network's events, kept as they happen (their own hash
   // is recorded once at the end of the run: see trace_network.h).
   friend class internal::NetworkTraceSink;
+  // record()'s rarer half, out of line: hashes the detail, keeps the event.
+  void record_detail(TimePoint time, TraceKind kind, std::uint32_t node, std::uint64_t task, std::string_view detail);
+  void keep(TimePoint time, TraceKind kind, std::uint32_t node, std::uint64_t task, std::string_view detail);
   void append_unhashed(TraceEvent event) {
     if (keep_events_) events_.push_back(std::move(event));
   }
