@@ -186,6 +186,114 @@ TEST(StreamReader, AReadFreedWhileWaitingLeavesTheReaderUsable) {
   run_sim([&]() -> Task<void> { EXPECT_EQ(co_await reader.readline(), "after\n"); });
 }
 
+// read(n) returns a frameless awaitable (StreamReader::Read): bytes that
+// are there are returned without suspending, a wait lives in the awaiting
+// frame, and it converts to the Task<std::string> it stands for.
+TEST(StreamReader, ReadOfBufferedBytesDoesNotYield) {
+  run_sim([]() -> Task<void> {
+    StreamReader reader;
+    bool ran = false;
+    auto other = detio::create_task([](bool& r) -> Task<void> {
+      r = true;
+      co_return;
+    }(ran));
+    reader.feed_data("abc");
+    EXPECT_EQ(co_await reader.read(2), "ab");
+    EXPECT_EQ(co_await reader.read(0), "");
+    EXPECT_EQ(co_await reader.read(10), "c");
+    reader.feed_eof();
+    EXPECT_EQ(co_await reader.read(10), "");
+    EXPECT_EQ(co_await reader.read(), "");
+    EXPECT_FALSE(ran) << "a read of buffered bytes suspended the task";
+    co_await other;
+  });
+}
+
+TEST(StreamReader, AReadChecksNothingUntilItIsAwaited) {
+  run_sim([]() -> Task<void> {
+    StreamReader reader;
+    auto early = reader.read(5);  // made before the bytes arrive
+    reader.feed_data("hello");
+    EXPECT_EQ(co_await early, "hello");
+    reader.set_exception(std::make_exception_ptr(detio::ConnectionResetError("reset")));
+    { auto dropped = reader.read(1); }  // never awaited: raises nothing
+    EXPECT_THROW(co_await reader.read(1), detio::ConnectionResetError);
+  });
+}
+
+TEST(StreamReader, AReadConvertsToATask) {
+  run_sim([]() -> Task<void> {
+    StreamReader reader;
+    Task<std::string> as_task = reader.read(3);
+    auto spawned = detio::create_task(reader.read(2));  // waits first
+    co_await detio::sleep(1ms);
+    reader.feed_data("abcdefg");
+    EXPECT_EQ(co_await spawned, "ab");
+    EXPECT_EQ(co_await std::move(as_task), "cde");
+    EXPECT_EQ(co_await detio::wait_for(reader.read(1), 1s), "f");
+    auto [got] = co_await detio::gather(reader.read(5));
+    EXPECT_EQ(got, "g");
+    EXPECT_THROW(co_await detio::wait_for(reader.read(1), 5ms), detio::TimeoutError);
+    reader.feed_eof();
+    EXPECT_EQ(co_await detio::create_task(reader.read()), "");
+  });
+}
+
+// Waiting in the awaiting task's own frame: woken by bytes, EOF or an error.
+TEST(StreamReader, AWaitingReadIsWokenByBytesEofOrAnError) {
+  run_sim([]() -> Task<void> {
+    StreamReader reader;
+    auto feed = [](StreamReader r, int what) -> Task<void> {
+      co_await detio::sleep(1ms);
+      if (what == 0) r.feed_data("xyz");
+      if (what == 1) r.feed_eof();
+      if (what == 2) r.set_exception(std::make_exception_ptr(detio::BrokenPipeError("gone")));
+    };
+    auto bytes = detio::create_task(feed(reader, 0));
+    EXPECT_EQ(co_await reader.read(2), "xy");
+    co_await bytes;
+    EXPECT_EQ(co_await reader.read(2), "z");
+    auto eof = detio::create_task(feed(reader, 1));
+    EXPECT_EQ(co_await reader.read(2), "");
+    co_await eof;
+    StreamReader failing;
+    auto error = detio::create_task(feed(failing, 2));
+    EXPECT_THROW(co_await failing.read(2), detio::BrokenPipeError);
+    co_await error;
+  });
+}
+
+// A read(n) cancelled while it waits in its task's frame takes nothing and
+// leaves no waiter behind: the next read neither fails as a second reader
+// nor misses the bytes.
+TEST(StreamReader, ACancelledWaitingReadLeavesNoWaiter) {
+  run_sim([]() -> Task<void> {
+    StreamReader reader;
+    auto reading = detio::create_task([](StreamReader r) -> Task<std::string> { co_return co_await r.read(5); }(reader));
+    co_await detio::sleep(1ms);
+    EXPECT_FALSE(reading.done());
+    reading.cancel();
+    EXPECT_THROW(co_await reading, detio::CancelledError);
+    reader.feed_data("later");
+    EXPECT_EQ(co_await reader.read(5), "later");
+    // Cancelled after the bytes woke it but before it ran: the bytes stay.
+    auto woken = detio::create_task([](StreamReader r) -> Task<std::string> { co_return co_await r.read(5); }(reader));
+    co_await detio::sleep(1ms);
+    reader.feed_data("kept");
+    woken.cancel();
+    EXPECT_THROW(co_await woken, detio::CancelledError);
+    EXPECT_EQ(co_await reader.read(5), "kept");
+  });
+}
+
+TEST(StreamReader, AReadNFreedWhileWaitingLeavesTheReaderUsable) {
+  StreamReader reader;
+  EXPECT_THROW(detio::sim::run([](StreamReader r) -> Task<std::string> { co_return co_await r.read(10); }(reader)),
+               detio::sim::DeadlockError);
+  reader.feed_data("after");
+  run_sim([&]() -> Task<void> { EXPECT_EQ(co_await reader.read(10), "after"); });
+}
+
 TEST(StreamReader, BadArguments) {
   EXPECT_THROW(StreamReader(0), detio::ValueError);
   run_sim([]() -> Task<void> {

@@ -100,7 +100,33 @@ Task<std::string> read_exactly(State s, std::int64_t size) {
 
 StreamReader::StreamReader(std::size_t limit) : state_(std::make_shared<StreamState>(limit)) {}
 
-Task<std::string> StreamReader::read(std::int64_t n) { return read_some(state_, n); }
+StreamReader::Read StreamReader::read(std::int64_t n) const { return Read(state_, n); }
+
+// read_some's steps without its frame: the checks here, the one wait in
+// the awaitable, the take on resumption.
+bool StreamReader::Read::await_ready() {
+  StreamState& s = *state_;
+  s.throw_if_failed();
+  if (n_ == 0) return true;
+  if (n_ < 0) {
+    if (s.eof) return true;
+    whole_.emplace(read_some(state_, n_).release());
+    return whole_->await_ready();
+  }
+  if (!s.buffer.empty() || s.eof) return true;
+  wait_.emplace(s, "read");
+  return wait_->await_ready();
+}
+
+std::string StreamReader::Read::await_resume() {
+  if (whole_) return whole_->await_resume();
+  if (wait_) wait_->await_resume();
+  if (n_ == 0) return std::string();
+  StreamState& s = *state_;
+  return s.take(n_ < 0 ? s.buffer.size() : static_cast<std::size_t>(n_));
+}
+
+Task<std::string> StreamReader::Read::as_task() && { return read_some(std::move(state_), n_); }
 Task<std::string> StreamReader::readline() { return read_line(state_); }
 Task<std::string> StreamReader::readexactly(std::int64_t n) { return read_exactly(state_, n); }
 Task<std::string> StreamReader::readuntil(std::string_view separator) {
