@@ -119,7 +119,7 @@ void StreamState::throw_if_lost() const {
   throw ConnectionResetError("Connection lost");
 }
 
-bool StreamState::drain_returns_at_once() const {
+bool StreamState::drain_returns_at_once_checked() const {
   throw_if_failed();
   if (transport_ && transport_->is_closing()) return false;
   throw_if_lost();

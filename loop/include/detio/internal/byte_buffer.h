@@ -18,14 +18,20 @@ class ByteBuffer {
   void append(std::string_view bytes) { data_.append(bytes); }
   // Removes and returns the first min(n, size()) bytes.
   std::string take(std::size_t n) {
-    n = std::min(n, size());
-    if (n > kKeptCapacity && n == data_.size() && start_ == 0) {
-      // Everything, and big: hand the storage over instead of copying it.
-      std::string out = std::move(data_);
-      data_ = std::string();
+    const std::size_t have = size();
+    if (n >= have) {
+      if (have > kKeptCapacity && start_ == 0) {
+        // Everything, and big: hand the storage over instead of copying it.
+        std::string out = std::move(data_);
+        data_ = std::string();
+        return out;
+      }
+      // Everything (a read's usual case): copy it out and empty the buffer.
+      std::string out(data_.data() + start_, have);
+      clear();
       return out;
     }
-    std::string out(data_, start_, n);
+    std::string out(data_.data() + start_, n);
     consume(n);
     return out;
   }

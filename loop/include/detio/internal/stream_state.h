@@ -61,7 +61,11 @@ class StreamState final : public Protocol {
   // drain()'s checks that need no waiting, in its order: raises the
   // stream's error or the connection's loss; true if drain() would return
   // at once (false: it has to wait, or to let a pending loss arrive).
-  bool drain_returns_at_once() const;
+  bool drain_returns_at_once() const {
+    // The usual case, inline: no error, open, not paused.
+    if (!exception_ && !connection_lost_ && !writing_paused_ && transport_ && !transport_->is_closing()) return true;
+    return drain_returns_at_once_checked();
+  }
   static Task<void> wait_closed(std::shared_ptr<StreamState> self);
   Transport* transport() const noexcept { return transport_.get(); }
   bool connection_lost() const noexcept { return connection_lost_; }
@@ -73,6 +77,7 @@ class StreamState final : public Protocol {
  private:
   void wake_reader();
   void throw_if_lost() const;
+  bool drain_returns_at_once_checked() const;
 
   std::shared_ptr<Transport> transport_;
   std::exception_ptr exception_;
