@@ -41,12 +41,6 @@ void* checked_malloc(std::size_t size) {
   return p;
 }
 
-void push_free(void* p, std::size_t c) noexcept {
-  auto* b = static_cast<FreeBlock*>(p);
-  b->next = free_lists.heads[c];
-  free_lists.heads[c] = b;
-}
-
 // This thread's slab. Made on the first carve, so its destructor (which
 // hands the thread's free blocks over to Shared::orphans) runs at the exit
 // of every thread that ever carved; a thread that only freed blocks made
@@ -79,7 +73,7 @@ class Slab {
   void grow() {
     // The tail of the old slab (a multiple of the granule, smaller than
     // the largest class) becomes one free block of exactly its size.
-    if (next_ != end_) push_free(next_, class_of(static_cast<std::size_t>(end_ - next_)));
+    if (next_ != end_) free_frame(next_, static_cast<std::size_t>(end_ - next_));
     size_ = size_ == 0 ? kFirstSlab : std::min(size_ * 2, kMaxSlab);
     auto* slab = static_cast<char*>(checked_malloc(size_));
     {

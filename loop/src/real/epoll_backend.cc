@@ -148,8 +148,10 @@ bool EpollBackend::nothing_can_happen() const {
   return !workers_ || workers_->in_flight() == 0;
 }
 
+bool EpollBackend::no_news_possible() const { return nothing_can_happen() && !signal_dump_; }
+
 bool EpollBackend::poll(LoopCore& loop, std::optional<TimePoint> deadline) {
-  if (deadline == kWorkIsReady && nothing_can_happen() && !signal_dump_) {
+  if (deadline == kWorkIsReady && no_news_possible()) {
     // Work is ready and no socket, thread or signal can have news: skip
     // the system call (a CPU-bound stretch of callbacks and timers, or
     // task switches).
@@ -165,7 +167,7 @@ bool EpollBackend::poll_io(LoopCore& loop, std::optional<TimePoint> deadline) {
     timeout_ms = 0;
   } else if (deadline) {
     const TimePoint now = clock();
-    if (*deadline <= now && nothing_can_happen() && !signal_dump_) {
+    if (*deadline <= now && no_news_possible()) {
       // A timer is due and nothing else can have news: no system call,
       // and the clock just read is the iteration's time.
       loop.set_now(now);

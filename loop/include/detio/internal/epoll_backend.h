@@ -89,6 +89,9 @@ class EpollBackend final : public Network {
   // Sets (or defers) the loop's time for the iteration after a poll.
   void start_iteration(LoopCore& loop) const noexcept;
   bool nothing_can_happen() const;
+  // Nothing can happen, nor can a signal ask for a task dump: an iteration
+  // may skip epoll_wait.
+  bool no_news_possible() const;
   // poll() when it must look at I/O (kept apart: the common no-I/O case of
   // a task switch stays a small function).
   [[gnu::noinline]] bool poll_io(LoopCore& loop, std::optional<TimePoint> deadline);
