@@ -69,7 +69,14 @@ inline void free_frame(void* p, std::size_t size) noexcept {
 }
 #else
 inline void* allocate_frame(std::size_t size) { return ::operator new(size); }
-inline void free_frame(void* p, std::size_t size) noexcept { ::operator delete(p, size); }
+// clang enables sized deallocation only with -fsized-deallocation.
+inline void free_frame(void* p, [[maybe_unused]] std::size_t size) noexcept {
+#if defined(__cpp_sized_deallocation)
+  ::operator delete(p, size);
+#else
+  ::operator delete(p);
+#endif
+}
 #endif
 
 }  // namespace detio::internal
